@@ -1,0 +1,3 @@
+"""ML Engineer Skills, autograded: the course's Python package."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m course` runs the `course` command."""
+
+from .cli import main
+
+main()

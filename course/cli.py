@@ -1,0 +1,219 @@
+"""The `course` command: parses arguments, calls the course's functions, sets the exit code."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .config import LEVELS, CourseError, available_levels, check_learner_id, find_root
+from .notebooks import NotebookError
+
+console = Console(stderr=False)
+err = Console(stderr=True)
+
+
+def _root() -> Path:
+    return find_root()
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+class CourseGroup(click.Group):
+    """Turns the course's own errors into a one-line message and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (CourseError, NotebookError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+LEVEL = click.Choice(LEVELS)
+
+
+def _learner(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_learner_id(value)
+    except CourseError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.group(cls=CourseGroup)
+@click.option("-v", "--verbose", is_flag=True, help="Log what each step does.")
+@click.version_option(package_name="ml-engineer-course")
+def main(verbose: bool) -> None:
+    """ML Engineer Skills, autograded: release, grade and give feedback on the course."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        # nbgrader logs its failures with full tracebacks; the course turns them into one line.
+        logging.getLogger("traitlets").propagate = False
+
+
+@main.command()
+def init() -> None:
+    """Create the gradebook with every level and the learners of roster.csv."""
+    from .init import init_course
+
+    counts = init_course(_root())
+    console.print(f"gradebook ready: {counts['levels']} level(s), {counts['learners']} learner(s)")
+
+
+@main.command()
+@click.argument("level", type=LEVEL, required=False)
+def release(level: str | None) -> None:
+    """Regenerate release/LEVEL (every level when omitted) from source/."""
+    from .release import release as do_release
+
+    for lvl in do_release(_root(), level):
+        console.print(f"released {lvl} -> release/{lvl}/")
+
+
+@main.command()
+@click.argument("level", type=LEVEL)
+@click.option("--learner", required=True, callback=_learner, help="Learner id, e.g. ada.")
+@click.option("--from", "from_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder holding the learner's notebooks of LEVEL.")
+def submit(level: str, learner: str, from_dir: Path) -> None:
+    """Hand in a learner's notebooks of LEVEL (the previous attempt is kept aside)."""
+    from .submit import submit as do_submit
+
+    dest = do_submit(_root(), level, learner, from_dir)
+    console.print(f"submitted {learner} {level} -> {dest}")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err,
+                    transient=False)
+
+
+def _summary(results) -> Table:
+    table = Table(title="Grading summary")
+    for col in ("learner", "level", "auto score", "result", "time"):
+        table.add_column(col)
+    for r in results:
+        score = f"{r.score:g}/{r.max_score:g}" if r.ok else "-"
+        table.add_row(r.learner, r.level, score, "graded" if r.ok else f"[red]{r.reason}[/red]",
+                      f"{r.seconds:.0f} s")
+    return table
+
+
+def _run_grading(root: Path, pairs: list[tuple[str, str]]):
+    from .grading import grade as do_grade
+
+    with _progress() as progress:
+        task = progress.add_task("grading", total=len(pairs))
+        results = do_grade(root, pairs, lambda _r: progress.advance(task))
+    console.print(_summary(results))
+    return results
+
+
+@main.command()
+@click.argument("level", type=LEVEL, required=False)
+@click.option("--learner", callback=_learner, help="Grade only this learner.")
+def grade(level: str | None, learner: str | None) -> None:
+    """Autograde every submitted (learner, level), or only LEVEL / --learner."""
+    from .check import ensure_registered
+    from .submit import submitted_pairs
+
+    root = _root()
+    pairs = submitted_pairs(root, level, learner)
+    if not pairs:
+        _fail("nothing to grade: no submission under submitted/ matches"
+              + (f" level {level}" if level else "") + (f" learner {learner}" if learner else ""))
+    for lvl in sorted({lvl for _, lvl in pairs}):
+        ensure_registered(root, lvl)
+    results = _run_grading(root, pairs)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        _fail(f"{len(failed)} of {len(results)} submission(s) could not be graded: "
+              + "; ".join(f"{r.learner} {r.level}: {r.reason}" for r in failed))
+
+
+@main.command()
+@click.argument("level", type=LEVEL, required=False)
+@click.option("--learner", callback=_learner, help="Only this learner.")
+@click.option("--model-answers", is_flag=True,
+              help="Include model answers and rubrics (for self-paced learners, after grading).")
+def feedback(level: str | None, learner: str | None, model_answers: bool) -> None:
+    """Write feedback/<learner>/: per-notebook HTML without hidden tests, and report.json."""
+    from .feedback import write_feedback
+
+    written = write_feedback(_root(), level, learner, model_answers=model_answers)
+    if not written:
+        _fail("no graded submission matches: run `course grade` first")
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--learner", default="me", show_default=True, callback=_learner,
+              help="Your learner id.")
+@click.option("--level", type=LEVEL, help="The notebook's level, when its folder does not say.")
+def check(path: Path, learner: str, level: str | None) -> None:
+    """Grade your own notebook (or level folder) with the hidden tests, now."""
+    from .check import check as do_check
+
+    root = _root()
+    result = do_check(root, path, learner, level)
+    if not result.ok:
+        _fail(f"your notebook could not be graded: {result.reason}")
+    table = Table(title=f"{learner} {result.level}: {result.score:g}/{result.max_score:g} points")
+    for col in ("", "criterion", "points", "what to fix"):
+        table.add_column(col)
+    for c in result.criteria:
+        mark = "[dim]manual[/dim]" if c.manual else ("✅" if c.passed else "❌")
+        table.add_row(mark, c.id, f"{c.score:g}/{c.max_score:g}", c.message or "")
+    console.print(table)
+    console.print(f"feedback: {root / 'feedback' / learner}")
+
+
+@main.command()
+@click.option("--port", type=int, default=8888, show_default=True)
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@click.option("--instructor", is_flag=True, help="Open the course folder with formgrader.")
+def lab(port: int, no_browser: bool, instructor: bool) -> None:
+    """Start JupyterLab on 127.0.0.1: on release/ for learners, the course folder for instructors."""
+    root = _root()
+    folder = root if instructor else root / "release"
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}"]
+    if no_browser:
+        cmd.append("--no-browser")
+    env = dict(os.environ, COURSE_ROOT=str(root))
+    sys.exit(subprocess.call(cmd, cwd=root, env=env))
+
+
+@main.command()
+def demo() -> None:
+    """Release the course, grade a sample cohort (strong, partial, blank) and write feedback."""
+    from .demo import COHORT, run_demo
+
+    root = _root()
+    levels = available_levels(root)
+    total = len(COHORT) * len(levels)
+    with _progress() as progress:
+        task = progress.add_task("demo: grading the sample cohort", total=total)
+        results = run_demo(root, lambda _r: progress.advance(task))
+    console.print(_summary(results))
+    console.print(f"feedback written under {root / 'feedback'}/<learner>/ (report.json and HTML)")
+    if any(not r.ok for r in results):
+        _fail("some sample learners could not be graded")
+
+
+if __name__ == "__main__":
+    main()

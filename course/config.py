@@ -1,0 +1,82 @@
+"""Course settings: where the course folder is, its levels, learner ids and grading limits."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from traitlets import Float, Integer
+from traitlets.config import Config, Configurable
+from traitlets.config.loader import PyFileConfigLoader
+
+COURSE_ID = "ml-engineer-skills"
+LEVELS: tuple[str, ...] = ("level1", "level2", "level3")
+LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+CONFIG_FILE = "nbgrader_config.py"
+
+
+class CourseError(Exception):
+    """A problem the user can fix; the CLI prints the message and exits non-zero."""
+
+
+class GradingLimits(Configurable):
+    """Limits applied to each grading job; set them in nbgrader_config.py (c.GradingLimits.*)."""
+
+    cell_timeout = Integer(120, help="Seconds one notebook cell may run.").tag(config=True)
+    notebook_timeout = Float(600, help="Seconds of wall clock one notebook may take.").tag(config=True)
+    memory_bytes = Integer(4 * 1024**3, help="Memory one grading job may use, in bytes.").tag(config=True)
+    max_processes = Integer(256, help="Processes one grading job may run at once.").tag(config=True)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The course folder: $COURSE_ROOT, else the nearest folder up from `start` with the config."""
+    env = os.environ.get("COURSE_ROOT")
+    if env:
+        root = Path(env).resolve()
+        if not (root / CONFIG_FILE).is_file():
+            raise CourseError(f"COURSE_ROOT={env} has no {CONFIG_FILE}")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    packaged = Path(__file__).resolve().parent.parent
+    if (packaged / CONFIG_FILE).is_file():
+        return packaged
+    raise CourseError(
+        f"no {CONFIG_FILE} found in {here} or above: run `course` inside the course folder"
+    )
+
+
+def load_config(root: Path) -> Config:
+    """nbgrader_config.py of the course, as nbgrader itself reads it."""
+    return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+
+
+def grading_limits(root: Path) -> GradingLimits:
+    return GradingLimits(config=load_config(root))
+
+
+def check_learner_id(learner: str) -> str:
+    """The learner id itself when it is valid; a CourseError saying why otherwise."""
+    if not LEARNER_ID.match(learner or ""):
+        raise CourseError(
+            f"invalid learner id {learner!r}: use 1 to 63 characters, lower-case letters, digits, "
+            "'-' or '_', starting with a letter or digit (for example 'ada' or 'team-3_bo')"
+        )
+    return learner
+
+
+def check_level(level: str, root: Path | None = None) -> str:
+    """The level itself when it exists in the course; a CourseError listing the levels otherwise."""
+    if level not in LEVELS:
+        raise CourseError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
+    if root is not None and not (root / "source" / level).is_dir():
+        raise CourseError(f"level {level!r} has no notebooks yet in {root / 'source'}")
+    return level
+
+
+def available_levels(root: Path) -> list[str]:
+    """Levels with at least one source notebook, in course order."""
+    return [lvl for lvl in LEVELS if any((root / "source" / lvl).glob("*.ipynb"))]

@@ -1,0 +1,81 @@
+"""Scores per criterion, from the gradebook, with the failure message from the graded notebook."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from nbgrader.api import MissingEntry, TaskCell
+
+from .. import criteria
+from ..nbgrader_app import gradebook
+from ..notebooks import NotebookError, grade_cells, read_notebook, secret_lines
+from ..preprocessors.test_outputs import failure_message
+
+HIDDEN_MESSAGE = "a hidden check failed (its message quoted test code, so it is not shown)"
+
+
+@dataclass
+class CriterionResult:
+    """One criterion of one learner: points and, when it failed, what the learner should know."""
+
+    id: str
+    notebook: str
+    score: float
+    max_score: float
+    manual: bool
+    needs_manual_grade: bool
+    message: str | None
+
+    @property
+    def passed(self) -> bool:
+        return not self.manual and self.score >= self.max_score > 0
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["passed"] = self.passed
+        known = criteria.BY_ID.get(self.id)
+        if known:
+            data.update(title=known.title, category=known.category, hint=known.hint,
+                        path_step=known.path_step)
+        return data
+
+
+def _messages(path: Path) -> dict[str, str | None]:
+    """grade_id -> failure message of each test cell of an autograded notebook."""
+    try:
+        nb = read_notebook(path)
+    except NotebookError:
+        return {}
+    secrets = secret_lines(nb)
+    messages = {}
+    for grade_id, cell in grade_cells(nb):
+        message = failure_message(cell)
+        if message and any(line in message for line in secrets):
+            message = HIDDEN_MESSAGE
+        messages[grade_id] = message
+    return messages
+
+
+def level_results(root: Path, level: str, learner: str) -> list[CriterionResult]:
+    """Every graded cell of one learner's level, in notebook order (empty if never graded)."""
+    results = []
+    with gradebook(root) as gb:
+        try:
+            submission = gb.find_submission(level, learner)
+        except MissingEntry:
+            return []
+        for nb_sub in sorted(submission.notebooks, key=lambda n: n.name):
+            messages = _messages(root / "autograded" / learner / level / f"{nb_sub.name}.ipynb")
+            order = {gid: i for i, gid in enumerate(messages)}
+            for grade in sorted(nb_sub.grades, key=lambda g: order.get(g.name, len(order))):
+                # Written answers (markdown) and task cells are graded by a person in formgrader.
+                manual = (isinstance(grade.cell, TaskCell) or grade.cell.cell_type == "markdown")
+                results.append(CriterionResult(
+                    id=grade.name, notebook=f"{level}/{nb_sub.name}",
+                    score=float(grade.score or 0.0), max_score=float(grade.max_score or 0.0),
+                    manual=manual, needs_manual_grade=bool(grade.needs_manual_grade),
+                    message=None if (grade.score or 0) >= (grade.max_score or 0)
+                    else messages.get(grade.name),
+                ))
+    return results

@@ -1,0 +1,110 @@
+"""Reading course notebooks: grade cells, solution cells and hidden-test regions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+END_HIDDEN = "### END HIDDEN TESTS"
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+BEGIN_MARK_SCHEME = "### BEGIN MARK SCHEME"
+END_MARK_SCHEME = "### END MARK SCHEME"
+
+#: Hidden lines shorter than this are too generic to be told apart from ordinary code.
+MIN_SECRET_LINE = 12
+
+
+class NotebookError(ValueError):
+    """A notebook that cannot be read: the message names the file and says what is wrong."""
+
+
+def read_notebook(path: str | Path) -> NotebookNode:
+    """Read a notebook, turning every way it can be broken into a NotebookError naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotebookError(f"{path}: no such notebook")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise NotebookError(f"{path} is not valid notebook JSON ({exc})") from None
+    if not isinstance(raw, dict) or "cells" not in raw:
+        raise NotebookError(f"{path} is JSON but not a notebook (no 'cells' list)")
+    try:
+        # reads() (unlike from_dict) joins sources stored as lists of lines into strings.
+        return nbformat.reads(json.dumps(raw), as_version=4)
+    except Exception as exc:  # nbformat raises several types for malformed notebooks
+        raise NotebookError(f"{path} is not a valid notebook ({exc})") from None
+
+
+def nbgrader_meta(cell: NotebookNode) -> dict:
+    return dict(cell.get("metadata", {}).get("nbgrader", {}))
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An autograded test cell: graded, not a solution, code."""
+    meta = nbgrader_meta(cell)
+    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
+
+
+def is_answer_cell(cell: NotebookNode) -> bool:
+    """An autograded answer cell: a solution cell that is not itself graded."""
+    meta = nbgrader_meta(cell)
+    return bool(meta.get("solution")) and not meta.get("grade") and cell.cell_type == "code"
+
+
+def is_graded_cell(cell: NotebookNode) -> bool:
+    """Any cell that carries points: autograded tests, manually graded answers and tasks."""
+    meta = nbgrader_meta(cell)
+    return bool(meta.get("grade")) or bool(meta.get("task"))
+
+
+def grade_cells(nb: NotebookNode) -> Iterator[tuple[str, NotebookNode]]:
+    """(grade_id, cell) for every cell that carries points, in notebook order."""
+    for cell in nb.cells:
+        if is_graded_cell(cell):
+            yield nbgrader_meta(cell).get("grade_id", ""), cell
+
+
+def split_hidden(source: str) -> tuple[str, list[str]]:
+    """The visible part of a test cell's source and the lines of its hidden-test regions."""
+    visible, hidden, inside = [], [], False
+    for line in source.split("\n"):
+        if BEGIN_HIDDEN in line:
+            inside = True
+        elif END_HIDDEN in line:
+            inside = False
+        elif inside:
+            hidden.append(line)
+        else:
+            visible.append(line)
+    return "\n".join(visible), hidden
+
+
+def secret_lines(nb: NotebookNode) -> set[str]:
+    """Hidden-test lines that appear nowhere outside the hidden regions (stripped, non-trivial).
+
+    These are what a learner must never see: a report, an output or a release that contains one
+    of them leaks the hidden tests.
+    """
+    hidden: set[str] = set()
+    public: set[str] = set()
+    for cell in nb.cells:
+        visible, lines = split_hidden(cell.source)
+        hidden.update(line.strip() for line in lines)
+        public.update(line.strip() for line in visible.split("\n"))
+    return {
+        line for line in hidden - public
+        if len(line) >= MIN_SECRET_LINE and not line.startswith("#")
+    }
+
+
+def source_notebooks(root: Path, level: str | None = None) -> list[Path]:
+    """The instructor notebooks under source/, optionally of one level, sorted."""
+    pattern = f"{level}/*.ipynb" if level else "level*/*.ipynb"
+    return sorted(p for p in (root / "source").glob(pattern) if not p.name.startswith("."))

@@ -1,0 +1,46 @@
+"""Building the learner notebooks of release/ from source/ with nbgrader's generate_assignment."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from .config import CourseError, available_levels, check_level
+from .nbgrader_app import nbgrader_api, run
+
+log = logging.getLogger(__name__)
+
+
+def release(root: Path, level: str | None = None) -> list[str]:
+    """Regenerate release/<level> (every level with notebooks when None); returns the levels built.
+
+    This also records each level's notebooks and grade cells in the gradebook, which grading needs.
+    """
+    levels = [check_level(level, root)] if level else available_levels(root)
+    if not levels:
+        raise CourseError(f"no notebooks under {root / 'source'}: nothing to release")
+    api = nbgrader_api(root)
+    for lvl in levels:
+        log.info("releasing %s", lvl)
+        run(api.generate_assignment(lvl, force=True, create=True), f"release {lvl}")
+    return levels
+
+
+def build_release(root: Path, level: str, dest: Path) -> Path:
+    """Build the release of one level into `dest` with a throw-away gradebook (for drift checks)."""
+    check_level(level, root)
+    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+        api = nbgrader_api(root, release_directory=str(dest),
+                           db_url=f"sqlite:///{Path(tmp) / 'gradebook.db'}")
+        run(api.generate_assignment(level, force=True, create=True), f"build {level}")
+    return dest / level
+
+
+def register_levels(root: Path, levels: list[str] | None = None) -> None:
+    """Record levels and their grade cells in the gradebook without touching release/."""
+    api_levels = levels or available_levels(root)
+    with tempfile.TemporaryDirectory(prefix="course-register-") as tmp:
+        api = nbgrader_api(root, release_directory=tmp)
+        for lvl in api_levels:
+            run(api.generate_assignment(lvl, force=True, create=True), f"register {lvl}")

@@ -1,0 +1,143 @@
+"""Runs a course notebook's test cells in one process, against its reference or a wrong implementation.
+
+Demo cells that call the learner's functions are skipped (test cells never rely on what they
+compute), every other cell runs, then every test cell in order, so a wrong implementation costs
+the time of the tests alone. The wrong file's definitions are placed exactly as in a learner's notebook
+(`course.samples.with_override`), so functions that call each other see the same versions.
+
+    python -m tests.nbharness source/level1/01-ml-fundamentals.ipynb [WRONG.py ...]
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import io
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from course.notebooks import is_answer_cell, is_test_cell, nbgrader_meta, read_notebook
+from course.samples import defined_names, solution_source, with_override
+
+ROOT = Path(__file__).resolve().parent.parent
+WRONG = ROOT / "tests" / "wrong"
+
+
+def calls_any(source: str, names: set[str]) -> bool:
+    """Whether a cell calls one of `names` (a learner's function) anywhere."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return True
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+               and node.func.id in names for node in ast.walk(tree))
+
+
+def reference_cells(nb: NotebookNode) -> NotebookNode:
+    """The source notebook with its answer cells as a learner who solved them would write them."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if is_answer_cell(cell):
+            cell.source = solution_source(cell.source)
+    return nb
+
+
+@dataclass
+class Outcome:
+    """grade_id -> None when the test cell passed, else the exception's type and message."""
+
+    results: dict[str, str | None]
+    seconds: float
+
+    @property
+    def failed(self) -> set[str]:
+        return {gid for gid, msg in self.results.items() if msg is not None}
+
+
+def _strip_magics(source: str) -> str:
+    return "\n".join(line for line in source.split("\n") if not re.match(r"\s*[%!]", line))
+
+
+def run_cells(nb: NotebookNode) -> Outcome:
+    """Exec the definitional cells and every test cell of `nb` in a fresh namespace."""
+    namespace: dict = {"__name__": "__learner__"}  # not importable: cloudpickle sends by value
+    results: dict[str, str | None] = {}
+    started = time.perf_counter()
+    sink = io.StringIO()
+    learner_names = set().union(*(defined_names(c.source) for c in nb.cells if is_answer_cell(c)))
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        source = _strip_magics(cell.source)
+        if is_test_cell(cell):
+            grade_id = nbgrader_meta(cell)["grade_id"]
+            try:
+                with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                    exec(compile(source, f"<test {grade_id}>", "exec"), namespace)
+                results[grade_id] = None
+            except BaseException as exc:  # noqa: BLE001 -- any failure is the cell's verdict
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                results[grade_id] = f"{type(exc).__name__}: {exc}"
+        elif is_answer_cell(cell) or not calls_any(source, learner_names):
+            try:
+                with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                    exec(compile(source, "<cell>", "exec"), namespace)
+            except Exception:  # noqa: BLE001 -- a broken cell is part of a wrong submission
+                pass
+    return Outcome(results, time.perf_counter() - started)
+
+
+def run_reference(source_path: Path) -> Outcome:
+    return run_cells(reference_cells(read_notebook(source_path)))
+
+
+def run_wrong(source_path: Path, wrong_path: Path) -> Outcome:
+    nb = reference_cells(read_notebook(source_path))
+    return run_cells(with_override(nb, wrong_path.read_text()))
+
+
+def declared_fails(wrong_path: Path) -> set[str]:
+    """The FAILS set a wrong-implementation file declares (read without running it)."""
+    tree = ast.parse(wrong_path.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "FAILS" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    raise ValueError(f"{wrong_path} declares no FAILS set")
+
+
+def wrong_files(source_path: Path) -> list[Path]:
+    level = source_path.parent.name
+    return sorted((WRONG / level / source_path.stem).glob("*.py"))
+
+
+def main(argv: list[str]) -> int:
+    source = Path(argv[0])
+    ref = run_reference(source)
+    print(f"reference: {len(ref.results)} test cells in {ref.seconds:.1f} s; failed: "
+          f"{sorted(ref.failed) or 'none'}")
+    for gid, msg in ref.results.items():
+        if msg:
+            print(f"  {gid}: {msg}")
+    status = 0 if not ref.failed else 1
+    for wrong in [Path(p) for p in argv[1:]] or wrong_files(source):
+        out = run_wrong(source, wrong)
+        expected = declared_fails(wrong)
+        ok = out.failed == expected
+        status |= not ok
+        print(f"{'ok  ' if ok else 'BAD '} {wrong.name}: failed {sorted(out.failed)}"
+              f" expected {sorted(expected)} ({out.seconds:.1f} s)")
+        for gid in sorted(out.failed | expected):
+            print(f"       {gid}: {out.results.get(gid)}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
