@@ -1,0 +1,82 @@
+"""Shared fixtures: the repo, a throw-away course folder, and the course graded once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.notebooks import read_notebook, source_notebooks
+from course.samples import learner_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_NOTEBOOKS = source_notebooks(ROOT)
+LEVELS = sorted({p.parent.name for p in SOURCE_NOTEBOOKS})
+
+
+def nb_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+def run_course(root: Path, *args: str, check: bool = True, timeout: float = 1800) -> subprocess.CompletedProcess:
+    """Run the real `course` command on a course folder."""
+    env = dict(os.environ, COURSE_ROOT=str(root), NO_COLOR="1", COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "course", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"course {' '.join(args)} exited {proc.returncode}:\n"
+                             f"{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def make_course(dest: Path) -> Path:
+    """A copy of the course folder (config, source, release) with nothing graded yet."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", dest)
+    for folder in ("source", "release"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    return dest
+
+
+def write_learner(course: Path, learner: str, level: str, folder: Path,
+                  override: str | None = None, blank: bool = False,
+                  extra_cell: str | None = None) -> None:
+    """Write one learner's notebooks of a level into `folder` and submit them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for release_nb in sorted((course / "release" / level).glob("*.ipynb")):
+        if blank:
+            nb = read_notebook(release_nb)
+        else:
+            nb = learner_notebook(course / "source" / level / release_nb.name, release_nb, override)
+        if extra_cell:
+            nb.cells.append(nbformat.v4.new_code_cell(extra_cell))
+        nbformat.write(nb, folder / release_nb.name)
+    run_course(course, "submit", level, "--learner", learner, "--from", str(folder))
+
+
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory) -> Path:
+    """The course graded once through the real `course` commands.
+
+    Learners: `reference` (the solutions), `blank` (the release untouched), `leaky` (the
+    solutions plus a last cell that prints the input history, hidden tests included), and
+    `partial` (level1: scales before splitting and scores ROC AUC from labels).
+    """
+    course = make_course(tmp_path_factory.mktemp("course"))
+    work = tmp_path_factory.mktemp("work")
+    partial = (ROOT / "course" / "demo" / "work" / "level1" / "partial.py").read_text()
+    for level in LEVELS:
+        write_learner(course, "reference", level, work / "reference" / level)
+        write_learner(course, "blank", level, work / "blank" / level, blank=True)
+        write_learner(course, "leaky", level, work / "leaky" / level,
+                      extra_cell="print(In)\nprint(_ih)")
+    if (course / "release" / "level1" / "01-ml-fundamentals.ipynb").exists():
+        write_learner(course, "partial", "level1", work / "partial" / "level1", override=partial)
+    run_course(course, "grade")
+    run_course(course, "feedback")
+    return course

@@ -1,0 +1,116 @@
+"""The `course` command on a tiny course: each step, and a clear error for each kind of bad input."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from .conftest import run_course
+from .tiny_course import HIDDEN_LINE, MARK_SCHEME_LINE, make_tiny_course
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    course = make_tiny_course(tmp_path_factory.mktemp("tiny"))
+    run_course(course, "init")
+    run_course(course, "release", "level1")
+    return course
+
+
+def learner_copy(tiny, folder, body: str | None, extra: str | None = None):
+    nb = nbformat.read(tiny / "release" / "level1" / "01-tiny.ipynb", 4)
+    if body is not None:
+        nb.cells[1].source = body
+    if extra:
+        nb.cells.append(nbformat.v4.new_code_cell(extra))
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / "01-tiny.ipynb")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["init", "release", "submit", "grade", "feedback", "check",
+                                     "demo", "lab"])
+def test_every_command_has_help(tiny, command):
+    out = run_course(tiny, command, "--help")
+    assert "Usage:" in out.stdout and len(out.stdout) > 100
+
+
+def test_grade_submit_feedback_round_trip(tiny, tmp_path):
+    good = learner_copy(tiny, tmp_path / "good", "def add(a, b):\n    return a + b",
+                        extra="print(In)")
+    run_course(tiny, "submit", "level1", "--learner", "good", "--from", str(good))
+    run_course(tiny, "submit", "level1", "--learner", "blank",
+               "--from", str(learner_copy(tiny, tmp_path / "blank", None)))
+    out = run_course(tiny, "grade")
+    assert "good" in out.stdout and "3/3" in out.stdout and "0/3" in out.stdout
+    run_course(tiny, "feedback")
+    good_report = json.loads((tiny / "feedback" / "good" / "report.json").read_text())
+    crit = {c["id"]: c for c in good_report["levels"]["level1"]["criteria"]}
+    assert crit["t_add"]["passed"] and crit["t_neg"]["passed"]
+    assert crit["t_essay"]["manual"] and crit["t_essay"]["needs_manual_grade"]
+    blank = json.loads((tiny / "feedback" / "blank" / "report.json").read_text())
+    messages = [c["message"] for c in blank["levels"]["level1"]["criteria"] if not c["manual"]]
+    assert all(m and "NotImplementedError" in m for m in messages)
+    for html in (tiny / "feedback").rglob("*.html"):
+        text = html.read_text()
+        assert "add(40, 2)" not in text and "negative numbers" not in text, html
+        assert MARK_SCHEME_LINE not in text, f"{html} shows the mark scheme"
+    assert HIDDEN_LINE.split(",")[0] not in (tiny / "feedback" / "good" / "report.json").read_text()
+
+
+def test_model_answers_on_request(tiny, tmp_path):
+    good = learner_copy(tiny, tmp_path / "m", "def add(a, b):\n    return a + b")
+    run_course(tiny, "submit", "level1", "--learner", "model", "--from", str(good))
+    run_course(tiny, "grade", "--learner", "model")
+    run_course(tiny, "feedback", "--learner", "model", "--model-answers")
+    html = next((tiny / "feedback" / "model").rglob("*.html")).read_text()
+    assert MARK_SCHEME_LINE in html
+
+
+def test_resubmission_keeps_the_previous_attempt(tiny, tmp_path):
+    first = learner_copy(tiny, tmp_path / "a1", "def add(a, b):\n    return 0")
+    run_course(tiny, "submit", "level1", "--learner", "again", "--from", str(first))
+    second = learner_copy(tiny, tmp_path / "a2", "def add(a, b):\n    return a + b")
+    run_course(tiny, "submit", "level1", "--learner", "again", "--from", str(second))
+    attempts = list((tiny / "submitted" / "again" / ".attempts").glob("level1-*/01-tiny.ipynb"))
+    assert len(attempts) == 1 and "return 0" in attempts[0].read_text()
+
+
+def test_check_grades_my_own_copy(tiny, tmp_path):
+    mine = learner_copy(tiny, tmp_path / "level1", "def add(a, b):\n    return a - b")
+    out = run_course(tiny, "check", str(mine / "01-tiny.ipynb"), "--learner", "me")
+    assert "t_add" in out.stdout and "❌" in out.stdout
+    assert "add(1, 2) should be 3" in out.stdout
+    assert (tiny / "feedback" / "me" / "report.json").exists()
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["grade", "level9"], "level9"),
+    (["submit", "level1", "--learner", "Bad Id", "--from", "."], "invalid learner id"),
+    (["submit", "level1", "--learner", "x" * 70, "--from", "."], "invalid learner id"),
+    (["submit", "level1", "--learner", "ok", "--from", "/nonexistent"], "not a folder"),
+    (["check", "/nonexistent/01-tiny.ipynb"], "no such notebook"),
+    (["submit", "level2", "--learner", "ok", "--from", "."], "level2"),
+    (["grade", "--learner", "nobody"], "nothing to grade"),
+])
+def test_bad_input_gets_a_clear_error(tiny, args, needle):
+    out = run_course(tiny, *args, check=False)
+    assert out.returncode != 0
+    assert needle in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_invalid_json_is_refused_and_nothing_is_lost(tiny, tmp_path):
+    good = learner_copy(tiny, tmp_path / "keep", "def add(a, b):\n    return a + b")
+    run_course(tiny, "submit", "level1", "--learner", "keeper", "--from", str(good))
+    before = (tiny / "submitted" / "keeper" / "level1" / "01-tiny.ipynb").read_text()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "01-tiny.ipynb").write_text("{ this is not json")
+    out = run_course(tiny, "submit", "level1", "--learner", "keeper", "--from", str(broken), check=False)
+    assert out.returncode != 0 and "not valid notebook JSON" in out.stderr
+    assert (tiny / "submitted" / "keeper" / "level1" / "01-tiny.ipynb").read_text() == before
+    out = run_course(tiny, "check", str(broken / "01-tiny.ipynb"), check=False)
+    assert out.returncode != 0 and "not valid notebook JSON" in out.stderr
