@@ -45,6 +45,8 @@ c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]*"
 # A learner who deletes a test cell gets it back from the instructor's copy, so it still runs.
 c.OverwriteCells.add_missing_cells = True
+# (nbgrader's Execute already records an error when learner code silences showtraceback:
+# tests/test_cli.py keeps that true.)
 
 # --- Feedback -----------------------------------------------------------------------------------
 # nbgrader's own feedback copies hidden test code, tracebacks that quote it, and mark schemes.

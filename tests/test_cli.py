@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import nbformat
 import pytest
@@ -114,3 +115,34 @@ def test_invalid_json_is_refused_and_nothing_is_lost(tiny, tmp_path):
     assert (tiny / "submitted" / "keeper" / "level1" / "01-tiny.ipynb").read_text() == before
     out = run_course(tiny, "check", str(broken / "01-tiny.ipynb"), check=False)
     assert out.returncode != 0 and "not valid notebook JSON" in out.stderr
+
+
+def test_stderr_never_changes_a_score_and_silenced_errors_still_fail(tiny, tmp_path):
+    # t_neg's hidden part warns and writes to stderr: a correct answer keeps its points.
+    silencer = ("import IPython\nIPython.get_ipython().showtraceback = lambda *a, **k: None\n"
+                "def add(a, b):\n    return a - b")
+    run_course(tiny, "submit", "level1", "--learner", "silencer",
+               "--from", str(learner_copy(tiny, tmp_path / "s", silencer)))
+    run_course(tiny, "submit", "level1", "--learner", "noisy",
+               "--from", str(learner_copy(tiny, tmp_path / "n", "def add(a, b):\n    return a + b")))
+    run_course(tiny, "grade", "level1", "--learner", "silencer")
+    run_course(tiny, "grade", "level1", "--learner", "noisy")
+    run_course(tiny, "feedback", "level1", "--learner", "silencer")
+    run_course(tiny, "feedback", "level1", "--learner", "noisy")
+    silenced = json.loads((tiny / "feedback" / "silencer" / "report.json").read_text())
+    assert silenced["levels"]["level1"]["score"] == 0
+    noisy = json.loads((tiny / "feedback" / "noisy" / "report.json").read_text())
+    assert noisy["levels"]["level1"]["score"] == 3
+
+
+def test_a_broken_submission_is_reported_and_the_others_graded(tiny, tmp_path):
+    run_course(tiny, "submit", "level1", "--learner", "fine",
+               "--from", str(learner_copy(tiny, tmp_path / "f", "def add(a, b):\n    return a + b")))
+    broken = tiny / "submitted" / "broken" / "level1"
+    broken.mkdir(parents=True)
+    (broken / "01-tiny.ipynb").write_text("{ not json")
+    out = run_course(tiny, "grade", "level1", check=False)
+    assert out.returncode != 0
+    assert "broken" in out.stderr and "not valid notebook JSON" in out.stderr
+    assert "fine" in out.stdout and "3/3" in out.stdout
+    shutil.rmtree(tiny / "submitted" / "broken")

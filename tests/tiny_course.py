@@ -31,6 +31,7 @@ def tiny_notebook() -> nbformat.NotebookNode:
               f"{HIDDEN_LINE}\n### END HIDDEN TESTS",
               grade=True, solution=False, locked=True, grade_id="t_add", points=1),
         _cell("code", "### BEGIN HIDDEN TESTS\nassert add(5, -7) == -2, 'add should handle negative numbers'\n"
+              "import sys, warnings\nwarnings.warn('a library warning')\nprint('noise', file=sys.stderr)\n"
               "### END HIDDEN TESTS", grade=True, solution=False, locked=True, grade_id="t_neg", points=2),
         _cell("markdown", "Explain caching in two sentences.\n### BEGIN MARK SCHEME\n"
               f"{MARK_SCHEME_LINE}\n### END MARK SCHEME",
