@@ -88,9 +88,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "jm-foundation"),
     Criterion(
         "l1_preprocessing", _ML, "❌ Missing data preprocessing", "technical",
-        "Put a SimpleImputer and a scaler inside the Pipeline, before the forest, so they are "
-        "fitted on training rows only. Scaling the whole dataset before splitting leaks the test "
-        "set's statistics into training.",
+        "Put an imputer and then a scaler inside the Pipeline, before the forest, so both are "
+        "fitted on training rows only; load_dataset and split_data must hand back the values "
+        "untouched. Scaling or filling the whole dataset before splitting leaks the test set's "
+        "statistics into training.",
         "jm-foundation"),
     Criterion(
         "l1_metrics", _ML, "✅ Proper evaluation metrics", "technical",
@@ -99,9 +100,9 @@ CRITERIA: tuple[Criterion, ...] = (
         "jm-foundation"),
     Criterion(
         "l1_cross_validation", _ML, "❌ No cross-validation", "technical",
-        "Cross-validate the whole pipeline (not pre-scaled data) with "
-        "StratifiedKFold(cv, shuffle=True, random_state=random_state) and accuracy, and report "
-        "the mean and standard deviation of the very scores you return.",
+        "Cross-validate the whole unfitted pipeline on the raw X (not data filled or scaled "
+        "beforehand) with StratifiedKFold(cv, shuffle=True, random_state=random_state) and "
+        "accuracy, and report the mean and standard deviation of the very scores you return.",
         "jm-foundation"),
     Criterion(
         "l1_tuning", _ML, "❌ No hyperparameter tuning", "technical",
@@ -111,9 +112,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "jm-advanced"),
     Criterion(
         "l1_serialization", _ML, "✅ Model serialization", "production",
-        "Save with pickle or joblib inside a with-block; load_model must raise FileNotFoundError "
-        "for a missing file and ValueError for a file that is not a model, naming the path in "
-        "both messages.",
+        "Save the whole fitted pipeline with pickle or joblib inside a with-block; load_model "
+        "must raise FileNotFoundError for a missing file and ValueError for a file that is not "
+        "a model (corrupt, empty, or without a predict method), naming the path in both "
+        "messages.",
         "jm-mlops-basics"),
     Criterion(
         "l1_accuracy", _ML, "Quality bar: test accuracy of at least 0.93", "technical",

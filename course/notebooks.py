@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ BEGIN_MARK_SCHEME = "### BEGIN MARK SCHEME"
 END_MARK_SCHEME = "### END MARK SCHEME"
 
 #: Hidden lines shorter than this are too generic to be told apart from ordinary code.
-MIN_SECRET_LINE = 12
+MIN_SECRET_LINE = 16
 
 
 class NotebookError(ValueError):
@@ -87,20 +88,25 @@ def split_hidden(source: str) -> tuple[str, list[str]]:
 
 
 def secret_lines(nb: NotebookNode) -> set[str]:
-    """Hidden-test lines that appear nowhere outside the hidden regions (stripped, non-trivial).
+    """Hidden-test lines found nowhere in the notebook's visible text (stripped, non-trivial).
 
     These are what a learner must never see: a report, an output or a release that contains one
-    of them leaks the hidden tests.
+    of them leaks the hidden tests. A hidden line that also occurs inside visible text (for
+    example `folder = mkdtemp()` within `_folder = mkdtemp()`) gives nothing away.
     """
     hidden: set[str] = set()
-    public: set[str] = set()
+    public: list[str] = []
     for cell in nb.cells:
         visible, lines = split_hidden(cell.source)
         hidden.update(line.strip() for line in lines)
-        public.update(line.strip() for line in visible.split("\n"))
+        # Markdown renders without its marks: `MinMaxScaler`, in prose reads MinMaxScaler,
+        public.append(visible)
+        if cell.cell_type == "markdown":
+            public.append(re.sub(r"[`*]", "", visible))
+    public_text = "\n".join(public)
     return {
-        line for line in hidden - public
-        if len(line) >= MIN_SECRET_LINE and not line.startswith("#")
+        line for line in hidden
+        if len(line) >= MIN_SECRET_LINE and not line.startswith("#") and line not in public_text
     }
 
 

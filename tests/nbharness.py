@@ -23,7 +23,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from course.notebooks import is_answer_cell, is_test_cell, nbgrader_meta, read_notebook
-from course.samples import defined_names, solution_source, with_override
+from course.samples import defined_names, solution_source, split_override, with_override
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = ROOT / "tests" / "wrong"
@@ -64,8 +64,44 @@ def _strip_magics(source: str) -> str:
     return "\n".join(line for line in source.split("\n") if not re.match(r"\s*[%!]", line))
 
 
-def run_cells(nb: NotebookNode) -> Outcome:
-    """Exec the definitional cells and every test cell of `nb` in a fresh namespace."""
+def referenced_names(source: str) -> set[str]:
+    """Every bare name a piece of code mentions (loads, calls, attribute bases)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def affected_tests(nb: NotebookNode, replaced: set[str]) -> set[str]:
+    """grade_ids of the test cells that can see a replaced name, directly or through answers.
+
+    A test cell that mentions none of the replaced names, nor any answer function that (through
+    other answers) mentions one, runs exactly the reference's code, so its result is the
+    reference's (a pass: the reference passing every cell is tested on its own).
+    """
+    answers = {}
+    for cell in nb.cells:
+        if is_answer_cell(cell):
+            for name in defined_names(cell.source):
+                answers[name] = referenced_names(cell.source)
+    affected = set(replaced)
+    changed = True
+    while changed:
+        changed = False
+        for name, refs in answers.items():
+            if name not in affected and refs & affected:
+                affected.add(name)
+                changed = True
+    return {nbgrader_meta(cell)["grade_id"] for cell in nb.cells
+            if is_test_cell(cell) and referenced_names(cell.source) & affected}
+
+
+def run_cells(nb: NotebookNode, only: set[str] | None = None) -> Outcome:
+    """Exec the definitional cells and the test cells of `nb` (those in `only`) in a fresh namespace.
+
+    Test cells left out of `only` are recorded as passed.
+    """
     namespace: dict = {"__name__": "__learner__"}  # not importable: cloudpickle sends by value
     results: dict[str, str | None] = {}
     started = time.perf_counter()
@@ -77,6 +113,9 @@ def run_cells(nb: NotebookNode) -> Outcome:
         source = _strip_magics(cell.source)
         if is_test_cell(cell):
             grade_id = nbgrader_meta(cell)["grade_id"]
+            if only is not None and grade_id not in only:
+                results[grade_id] = None
+                continue
             try:
                 with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                     exec(compile(source, f"<test {grade_id}>", "exec"), namespace)
@@ -99,8 +138,11 @@ def run_reference(source_path: Path) -> Outcome:
 
 
 def run_wrong(source_path: Path, wrong_path: Path) -> Outcome:
+    """The test cells' verdicts on a wrong implementation (unaffected cells keep the reference's)."""
     nb = reference_cells(read_notebook(source_path))
-    return run_cells(with_override(nb, wrong_path.read_text()))
+    code = wrong_path.read_text()
+    _, definitions = split_override(code)
+    return run_cells(with_override(nb, code), only=affected_tests(nb, set(definitions)))
 
 
 def declared_fails(wrong_path: Path) -> set[str]:

@@ -1,7 +1,8 @@
 """Every notebook's hidden tests, run in one process: the reference passes, each wrong answer fails.
 
 Each file in tests/wrong/<level>/<notebook>/ is a realistic mistake; it must lose exactly the
-criteria it declares in FAILS and keep every other one.
+criteria it declares in FAILS and keep every other one. Files named ok_*.py are correct answers
+written another way than the reference (FAILS = set()): the tests must not demand more than the spec.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ def test_every_autograded_criterion_rejects_a_wrong_answer(path):
                          ids=[f"{nb_id(n)}:{w.stem}" for n, w in WRONG_CASES])
 def test_wrong_answer_loses_exactly_its_criteria(path, wrong):
     expected = declared_fails(wrong)
-    assert expected and expected <= autograded_ids(path), f"{wrong.name}: FAILS must name criteria of {path.name}"
+    assert expected <= autograded_ids(path), f"{wrong.name}: FAILS must name criteria of {path.name}"
+    # ok_*.py files are correct answers written differently: they must keep every criterion.
+    assert bool(expected) != wrong.name.startswith("ok_"), (
+        f"{wrong.name}: name correct alternatives ok_*.py with FAILS = set(), mistakes otherwise")
     outcome = run_wrong(path, wrong)
     assert outcome.failed == expected, (
         f"{wrong.name} lost {sorted(outcome.failed)}, expected {sorted(expected)}; "
@@ -49,3 +53,21 @@ def test_wrong_answer_loses_exactly_its_criteria(path, wrong):
         message = outcome.results[gid]
         assert "AssertionError: " not in message or len(message) > len("AssertionError: ") + 10, (
             f"{gid} fails {wrong.name} without telling the learner why")
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=nb_id)
+def test_test_cells_end_with_a_statement(path):
+    """nbgrader reads a value shown by a test cell's last expression as its score: never end on one."""
+    import ast
+
+    for gid, cell in grade_cells(read_notebook(path)):
+        if not is_test_cell(cell):
+            continue
+        body = ast.parse(cell.source).body
+        assert body, f"{gid} is empty"
+        last = body[-1]
+        returns_nothing = (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+                           and isinstance(last.value.func, ast.Name)
+                           and last.value.func.id in {"check", "assert_close", "assert_equal", "print"})
+        assert not isinstance(last, ast.Expr) or returns_nothing, (
+            f"{gid} ends with an expression; end it with an assert or an assignment")
