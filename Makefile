@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/course demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lab: $(STAMP)
 	$(BIN)/course lab

@@ -80,3 +80,15 @@ def graded_course(tmp_path_factory) -> Path:
     run_course(course, "grade")
     run_course(course, "feedback")
     return course
+
+
+# With pytest-xdist (`make test` runs two workers), tests that share a session or module fixture
+# run on one worker, so each graded course is built once.
+_GROUPS = {"test_course_grading.py": "graded_course", "test_cli.py": "tiny_course"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = _GROUPS.get(item.path.name)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
