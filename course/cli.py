@@ -194,6 +194,8 @@ def lab(port: int, no_browser: bool, instructor: bool) -> None:
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}"]
     if no_browser:
         cmd.append("--no-browser")
+    if os.geteuid() == 0:  # containers and CI machines often run as root; Jupyter refuses by default
+        cmd.append("--allow-root")
     env = dict(os.environ, COURSE_ROOT=str(root))
     sys.exit(subprocess.call(cmd, cwd=root, env=env))
 
