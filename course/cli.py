@@ -179,6 +179,12 @@ def check(path: Path, learner: str, level: str | None) -> None:
         mark = "[dim]manual[/dim]" if c.manual else ("✅" if c.passed else "❌")
         table.add_row(mark, c.id, f"{c.score:g}/{c.max_score:g}", c.message or "")
     console.print(table)
+    from . import criteria
+
+    failed = [c for c in result.criteria if not c.manual and not c.passed and c.id in criteria.BY_ID]
+    for c in failed:
+        console.print(f"[bold]Hint for {c.id}[/bold] ({criteria.get(c.id).title}): "
+                      f"{criteria.get(c.id).hint}")
     console.print(f"feedback: {root / 'feedback' / learner}")
 
 

@@ -9,6 +9,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from ..notebooks import is_test_cell
 
 NO_MESSAGE = "a check failed without a message (see the hint for this criterion)"
+NOT_WRITTEN = ("not written yet: a function this check calls still raises NotImplementedError "
+               "(replace the stub with your code)")
 
 
 def failure_message(cell: NotebookNode) -> str | None:
@@ -19,6 +21,8 @@ def failure_message(cell: NotebookNode) -> str | None:
             evalue = (output.get("evalue") or "").strip()
             if ename == "AssertionError":
                 return evalue or NO_MESSAGE
+            if ename == "NotImplementedError":
+                return NOT_WRITTEN
             return f"{ename}: {evalue}" if evalue else ename
     return None
 
