@@ -71,6 +71,8 @@ class Criterion:
 
 
 _ML = "level1/01-ml-fundamentals"
+_DP = "level1/02-data-pipeline"
+_MS = "level1/03-model-serving"
 
 CRITERIA: tuple[Criterion, ...] = (
     # --- level1/01-ml-fundamentals ---------------------------------------------------------
@@ -123,6 +125,95 @@ CRITERIA: tuple[Criterion, ...] = (
         "score usually means the pipeline drops features, fits on the wrong rows or changes the "
         "forest's defaults for the worse.",
         "jm-foundation"),
+    # --- level1/02-data-pipeline ------------------------------------------------------------
+    Criterion(
+        "l1_extract", _DP, "✅ Proper data loading", "technical",
+        "Read the CSV as it is (no type coercion yet) with customer_id as an integer, and check "
+        "the file first: a missing file should raise FileNotFoundError and an empty one "
+        "ValueError, each naming the path so the person on call knows which file to look at.",
+        "jm-foundation"),
+    Criterion(
+        "l1_validation", _DP, "❌ No data validation", "production",
+        "Report every kind of problem once per column with its count (missing values, text in "
+        "a numeric column, values out of range, unknown categories) plus one message for "
+        "duplicate rows that says 'duplicate', all counted on the frame as given; return an "
+        "empty list for clean data.",
+        "jm-production"),
+    Criterion(
+        "l1_missing_values", _DP, "✅ Missing value handling", "technical",
+        "Work on a copy, drop exact duplicates and quarantine invalid rows first, then fill "
+        "numeric columns with the median of the rows that remain (outliers drag a mean) and "
+        "contract with its mode; never impute customer_id or churned.",
+        "jm-foundation"),
+    Criterion(
+        "l1_features", _DP, "✅ Basic feature engineering", "technical",
+        "Add tenure_squared and charges_per_month = total_charges / tenure_months, and handle "
+        "tenure 0 explicitly (0, not inf or NaN): a division by zero must never reach a model.",
+        "jm-foundation"),
+    Criterion(
+        "l1_persistence", _DP, "✅ Data persistence", "production",
+        "Write to a temporary file in the same folder, then os.replace it over the target: a "
+        "crash half-way must leave the previous file intact, and the error must still reach the "
+        "caller (remove the temporary file, then re-raise). Write the CSV without the index.",
+        "jm-production"),
+    Criterion(
+        "l1_error_handling", _DP, "❌ No error handling", "production",
+        "Bad input must never turn into a silent wrong result: raise a clear exception for a "
+        "file you cannot use, and quarantine (drop and count) rows you cannot trust. Range "
+        "limits are inclusive: an age of exactly 18 or 110 is valid.",
+        "jm-production"),
+    Criterion(
+        "l1_logging", _DP, "❌ No logging", "production",
+        "Log each stage through logging.getLogger('pipeline') with its row counts (never print), "
+        "and return counts that add up: rows_in counts raw rows, the others are counted after "
+        "removing duplicates.",
+        "jm-production"),
+    # --- level1/03-model-serving ------------------------------------------------------------
+    Criterion(
+        "l1_model_loading", _MS, "✅ Model loading", "production",
+        "load_model should open the file in a with-block and raise FileNotFoundError for a "
+        "missing path; the app must answer with the very model it was given.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l1_endpoint", _MS, "✅ API endpoint creation", "production",
+        "Build the app inside create_app (no global app), around the model it is given, and "
+        "register POST /predict on it; a prediction must equal model.predict on the same row.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l1_json_response", _MS, "✅ JSON response format", "technical",
+        "Return the model's label as a JSON number and confidence as the largest class "
+        "probability, converted from numpy types with .item() (or int() / float()) before "
+        "jsonify; never str().",
+        "jm-mlops-basics"),
+    Criterion(
+        "l1_error_responses", _MS, "✅ Basic error handling", "production",
+        "Every failure of POST /predict, a model that raises included, should come back as JSON "
+        "with an error message and a 4xx or 5xx status: register error handlers, never show a "
+        "traceback or Flask's HTML error page.",
+        "jm-production"),
+    Criterion(
+        "l1_batch_predictions", _MS, "Extension: batch predictions", "production",
+        "Accept {\"instances\": [[...], ...]} and answer with predictions and confidences in the "
+        "same order, predicting the whole batch in one model call.",
+        "jm-production"),
+    Criterion(
+        "l1_input_validation", _MS, "❌ No input validation", "production",
+        "Check the body before the model sees it: JSON object, the right key, exactly 30 finite "
+        "numbers per row (booleans are not numbers), a non-empty batch of at most 1000 rows; "
+        "anything else gets 400 with a message.",
+        "jm-production"),
+    Criterion(
+        "l1_authentication", _MS, "❌ No authentication", "production",
+        "With api_keys set, check the X-API-Key header before reading the body (401 first) on "
+        "every /predict request, comparing with hmac.compare_digest so timing reveals nothing. "
+        "api_keys may be any iterable (even a generator): turn it into a tuple once in create_app.",
+        "jm-production"),
+    Criterion(
+        "l1_request_logging", _MS, "❌ No logging", "production",
+        "Log exactly one INFO record per request on logging.getLogger('serving') with method, "
+        "path, status and latency (an after_request hook sees error responses too), and never "
+        "the features; print is not logging.",
+        "jm-production"),
 )
 
 BY_ID: dict[str, Criterion] = {c.id: c for c in CRITERIA}
