@@ -31,7 +31,8 @@ def test_release_holds_no_hidden_test_or_solution(path):
     released = (ROOT / "release" / path.parent.name / path.name).read_text()
     leaked = [line for line in secret_lines(read_notebook(path)) if line in released]
     assert not leaked, f"hidden test lines in the release: {leaked[:3]}"
-    assert "BEGIN HIDDEN TESTS" not in released and "BEGIN SOLUTION" not in released
+    for marker in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "BEGIN MARK SCHEME"):
+        assert marker not in released, f"{marker} region left in the release"
     for cell in read_notebook(ROOT / "release" / path.parent.name / path.name).cells:
         if is_answer_cell(cell):
             assert "NotImplementedError" in cell.source, "every answer stub should raise NotImplementedError"
