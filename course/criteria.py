@@ -73,6 +73,9 @@ class Criterion:
 _ML = "level1/01-ml-fundamentals"
 _DP = "level1/02-data-pipeline"
 _MS = "level1/03-model-serving"
+_PS = "level2/01-production-system"
+_SS = "level2/02-serving-at-scale"
+_MO = "level2/03-mlops-pipeline"
 
 CRITERIA: tuple[Criterion, ...] = (
     # --- level1/01-ml-fundamentals ---------------------------------------------------------
@@ -214,6 +217,139 @@ CRITERIA: tuple[Criterion, ...] = (
         "path, status and latency (an after_request hook sees error responses too), and never "
         "the features; print is not logging.",
         "jm-production"),
+    # --- level2/01-production-system ------------------------------------------------------
+    Criterion(
+        "l2_model_versioning", _PS, "✅ Model versioning strategy", "production",
+        "Number versions 1, 2, ... per name from what is on disk (never an in-memory counter, "
+        "so numbers are not reused after a restart), persist each model and its metrics under "
+        "the registry's root, and make the first version production automatically.",
+        "jm-production"),
+    Criterion(
+        "l2_rollback", _PS, "❌ No rollback strategy", "production",
+        "Keep the history of production versions, not just the current one: rollback returns "
+        "to the version that was in production before, which is not always version - 1.",
+        "jm-production"),
+    Criterion(
+        "l2_ab_testing", _PS, "✅ A/B testing implementation", "production",
+        "Assign with a stable hash of salt and user id (hashlib, not Python's hash(), which "
+        "is salted per process) mapped onto the cumulative weights, so the same user gets the "
+        "same variant in every process.",
+        "jm-production"),
+    Criterion(
+        "l2_ab_analysis", _PS, "Extension: A/B test analysis", "technical",
+        "Count each user once, then use the pooled two-proportion z-test, two-sided; return a "
+        "p-value of 1.0 when a variant has no users or the pooled variance is zero.",
+        "jm-advanced"),
+    Criterion(
+        "l2_monitoring", _PS, "✅ Monitoring setup", "production",
+        "PSI uses ten bins whose inner edges are the reference's deciles, open outer bins, "
+        "np.searchsorted(edges, x, side='right'), and empty-bin proportions floored at 1e-4; "
+        "alert when PSI is strictly above the threshold.",
+        "jm-production"),
+    Criterion(
+        "l2_drift_false_alarms", _PS, "Quality bar: no false drift alarms", "production",
+        "Fresh batches from the reference distribution must not alert: compute bin edges from "
+        "the reference only, and compare proportions, not counts.",
+        "jm-production"),
+    Criterion(
+        "l2_automated_retraining", _PS, "✅ Automated retraining", "production",
+        "Register every retrained model, but promote it only when its validation accuracy beats "
+        "production's accuracy on the same validation data (score it again; don't trust stored "
+        "metrics) by more than min_improvement; the very first run promotes.",
+        "jm-production"),
+    Criterion(
+        "l2_design_writeup", _PS, "❌ No security considerations / ❌ No performance optimization", "production",
+        "Name the threats (who can register, promote or poison data) with a mitigation each, "
+        "and give a latency budget per request stage that adds up to your target.",
+        "ms-architecture", manual=True),
+    # --- level2/02-serving-at-scale -------------------------------------------------------
+    Criterion(
+        "l2_cache_key", _SS, "✅ Caching implementation (cache key)", "production",
+        "Build the key with hashlib from a canonical form of the values (e.g. JSON of floats) "
+        "plus the model version; str() of a long numpy array elides its middle and hash() "
+        "changes between processes.",
+        "jm-production"),
+    Criterion(
+        "l2_cache_correctness", _SS, "✅ Caching implementation (correctness)", "production",
+        "Store the prediction as JSON with a TTL (set(key, value, ex=ttl)) and return the "
+        "same Python type and value on a hit as on a miss (numpy scalars need .item() before "
+        "json.dumps); count hits and misses.",
+        "jm-production"),
+    Criterion(
+        "l2_concurrency", _SS, "✅ Async processing / ✅ Thread pool usage", "production",
+        "Use one bounded ThreadPoolExecutor(max_workers) and executor.map (or keep futures in "
+        "input order) so results come back in the order of the rows.",
+        "jm-production"),
+    Criterion(
+        "l2_speedup", _SS, "✅ Performance optimization", "production",
+        "A repeated request must be served from Redis without calling the model; an lru_cache "
+        "on a method that reads Redis caches the first miss forever.",
+        "jm-production"),
+    Criterion(
+        "l2_rate_limiting", _SS, "❌ No rate limiting", "production",
+        "Count with INCR and set the expiry in the same transaction (or SET NX EX then INCR "
+        "in one MULTI, or a Lua script) so that exactly limit calls pass per window across "
+        "threads and processes; answer a refused request with 429 and a Retry-After header.",
+        "jm-advanced"),
+    Criterion(
+        "l2_circuit_breaker", _SS, "❌ No circuit breaker", "production",
+        "After failure_threshold failures stop calling Redis until reset_timeout_s has passed "
+        "on the injected clock, serve uncached predictions meanwhile (fallback() takes no "
+        "arguments), then try once: state reads 'half-open' as soon as the timeout has passed.",
+        "jm-advanced"),
+    Criterion(
+        "l2_resource_management", _SS, "❌ No resource management", "production",
+        "Create the pool once, shut it down in close() and __exit__, and leave the caller's "
+        "Redis client open: no thread may outlive close().",
+        "jm-production"),
+    # --- level2/03-mlops-pipeline ---------------------------------------------------------
+    Criterion(
+        "l2_cicd", _MO, "✅ CI/CD pipeline", "production",
+        "Emit valid GitHub Actions YAML that triggers on push and pull_request to main, "
+        "passes the workflow schema, and whose needs form no cycle; render_workflow() must "
+        "read back as build_workflow() and keep on as a string key.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l2_automated_testing", _MO, "✅ Automated testing", "production",
+        "Run pytest with coverage in a job that every train and deploy job needs, directly or "
+        "through other jobs, and that runs on pull requests too, not only on main.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l2_staging", _MO, "✅ Staging deployment", "production",
+        "Deploy to staging only after the tests pass and only on main (an if: on github.ref).",
+        "jm-mlops-basics"),
+    Criterion(
+        "l2_integration_testing", _MO, "✅ Integration testing", "production",
+        "Run the integration tests after the staging deployment, in a job that needs it (or "
+        "later steps of the same job).",
+        "jm-mlops-basics"),
+    Criterion(
+        "l2_production_deployment", _MO, "❌ No production deployment", "production",
+        "Add a production job with environment: production (reviewers approve it in the "
+        "repository settings), on main only, after the integration tests.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l2_modern_workflow", _MO, "Extension: a modern workflow", "production",
+        "Use actions/checkout v4 and actions/setup-python v5 or later (or full SHAs), a "
+        "coverage fail-under gate (--cov-fail-under=N or coverage report --fail-under=N), and "
+        "a workflow that actionlint accepts.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l2_pipeline_rollback", _MO, "❌ No rollback strategy", "production",
+        "Add a rollback job that needs deploy-production and runs only when it fails (if: "
+        "failure()); a needs.<job>.result check alone never runs, since GitHub adds success() "
+        "unless a status function is present.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l2_security_scanning", _MO, "❌ No security scanning", "production",
+        "Add a dependency audit (pip-audit or safety) and static analysis (bandit, semgrep or "
+        "CodeQL) that fail the build: no continue-on-error, no || true, no --exit-zero.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l2_promotion_gate", _MO, "Extension: a promotion gate", "production",
+        "Compare the named metric in the right direction with a strict improvement beyond "
+        "min_delta; a candidate without the metric fails and an empty production passes.",
+        "jm-mlops-basics"),
 )
 
 BY_ID: dict[str, Criterion] = {c.id: c for c in CRITERIA}

@@ -1,0 +1,44 @@
+"""Does not floor empty bins: their log is infinite, and the PSI becomes nan or inf."""
+
+FAILS = {"l2_monitoring"}
+# ruff: noqa: E402 (FAILS comes first, the imports after it)
+
+import numpy as np
+import pandas as pd
+
+
+class DriftMonitor:
+    """Population stability index (PSI) of each numeric feature against a reference sample."""
+
+    def __init__(self, reference, threshold=0.2, on_alert=None):
+        reference = pd.DataFrame(reference)
+        self.threshold = float(threshold)
+        self.on_alert = on_alert
+        self.columns = list(reference.select_dtypes(include="number").columns)
+        self._edges, self._expected = {}, {}
+        for column in self.columns:
+            values = reference[column].dropna().to_numpy(dtype=float)
+            self._edges[column] = np.quantile(values, np.arange(1, 10) / 10)
+            self._expected[column] = _bin_shares(values, self._edges[column])
+
+    def check(self, batch):
+        """Return {"psi": {column: float}, "drifted": bool}; call on_alert(report) when drifted."""
+        batch = pd.DataFrame(batch)
+        psi = {}
+        for column in self.columns:
+            values = batch[column].dropna().to_numpy(dtype=float)
+            actual = _bin_shares(values, self._edges[column])
+            expected = self._expected[column]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                psi[column] = float(np.sum((actual - expected) * np.log(actual / expected)))
+        report = {"psi": psi, "drifted": any(value > self.threshold for value in psi.values())}
+        if report["drifted"] and self.on_alert is not None:
+            self.on_alert(report)
+        return report
+
+
+def _bin_shares(values, edges):
+    """Share of values in each of the len(edges) + 1 bins; an empty bin counts as 1e-4."""
+    bins = np.searchsorted(edges, values, side="right")
+    shares = np.bincount(bins, minlength=len(edges) + 1) / max(len(values), 1)
+    return shares
