@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 13))' 2>/dev/null \
 	  && echo $$p && break; done)
 
-.PHONY: demo test lab lint constraints clean
+.PHONY: demo test lab lint constraints clean system
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or 3.12 is needed (python3.11 / python3.12 on PATH)"; exit 1; }
@@ -17,13 +17,17 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
-demo: $(STAMP)
+# Debian packages (bubblewrap, chromium, postgresql) where we run as root with apt; a no-op otherwise.
+system:
+	@scripts/system-packages.sh
+
+demo: system $(STAMP)
 	$(BIN)/course demo
 
-test: $(STAMP)
+test: system $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-lab: $(STAMP)
+lab: system $(STAMP)
 	$(BIN)/course lab
 
 lint: $(STAMP)
