@@ -76,6 +76,7 @@ _MS = "level1/03-model-serving"
 _PS = "level2/01-production-system"
 _SS = "level2/02-serving-at-scale"
 _MO = "level2/03-mlops-pipeline"
+_MT = "level3/01-multi-tenant-platform"
 
 CRITERIA: tuple[Criterion, ...] = (
     # --- level1/01-ml-fundamentals ---------------------------------------------------------
@@ -350,6 +351,54 @@ CRITERIA: tuple[Criterion, ...] = (
         "Compare the named metric in the right direction with a strict improvement beyond "
         "min_delta; a candidate without the metric fails and an empty production passes.",
         "jm-mlops-basics"),
+    # --- level3/01-multi-tenant-platform --------------------------------------------------
+    Criterion(
+        "l3_multi_tenancy", _MT, "✅ Multi-tenancy design", "technical",
+        "Give deployments ids that are unique across the whole platform and, on every lookup, "
+        "check that the deployment belongs to the tenant that asks; a lookup by deployment id "
+        "alone lets one tenant use another's model.",
+        "ms-architecture"),
+    Criterion(
+        "l3_resource_management", _MT, "✅ Resource management", "technical",
+        "Ki/Mi/Gi are powers of 1024 and k/M/G powers of 1000, m is a thousandth of a core; "
+        "admit a deployment when used + requested <= limit, add CPU in whole millicores, and "
+        "treat a missing limit as no limit.",
+        "jm-mlops-basics"),
+    Criterion(
+        "l3_security", _MT, "✅ Security implementation", "production",
+        "Validate tenant ids as DNS-1123 labels of at most 56 characters with re.fullmatch "
+        "(not re.match with $), refuse duplicates, and compare role positions in "
+        "viewer < deployer < admin instead of testing role == 'deployer'.",
+        "ms-architecture"),
+    Criterion(
+        "l3_cost_optimization", _MT, "✅ Cost optimization", "production",
+        "Add usage and multiply by prices in Decimal (Decimal(str(x))), round each tenant's "
+        "total once with ROUND_HALF_UP (round() and Decimal's default round halves to even), "
+        "and count predictions per deployment to name idle ones.",
+        "jm-production"),
+    Criterion(
+        "l3_disaster_recovery", _MT, "❌ No disaster recovery", "production",
+        "Write one self-contained snapshot file with prices, tenants, grants, deployments "
+        "(models and ids), usage and the audit log, and rebuild exactly that state in restore, "
+        "without re-deploying or reading the original state folder.",
+        "ms-architecture"),
+    Criterion(
+        "l3_performance_monitoring", _MT, "❌ No performance monitoring", "production",
+        "Keep one list of latencies per tenant (predict records its own, in milliseconds) and "
+        "report np.percentile's linear percentiles, not the nearest rank or the maximum.",
+        "jm-production"),
+    Criterion(
+        "l3_compliance", _MT, "❌ No compliance features", "production",
+        "Chain each audit entry to the previous entry's hash, hash every field of the entry, "
+        "and keep the last hash in audit.head so that cutting entries off the end is detected; "
+        "verify what is on disk.",
+        "ms-architecture"),
+    Criterion(
+        "l3_architecture_writeup", _MT, "System design: architecture decision record", "technical",
+        "State the isolation model with the controls that enforce it, name at least three "
+        "failure domains with blast radius and recovery objectives, and weigh the decision "
+        "against a rejected alternative.",
+        "ms-architecture", manual=True),
 )
 
 BY_ID: dict[str, Criterion] = {c.id: c for c in CRITERIA}
