@@ -50,7 +50,7 @@ def main() -> None:
                 if other.name != path.name:
                     other.unlink()
             run_course(course, "submit", level, "--learner", learner, "--from", str(work))
-            run_dir = Path(tmp) / "run" / path.stem
+            run_dir = Path(tmp) / "run" / level / path.stem  # stems repeat across levels (99-review)
             run_dir.mkdir(parents=True)
             executed = execute_seconds(work / path.name, run_dir)
             started = time.perf_counter()

@@ -399,6 +399,112 @@ CRITERIA: tuple[Criterion, ...] = (
         "failure domains with blast radius and recovery objectives, and weigh the decision "
         "against a rejected alternative.",
         "ms-architecture", manual=True),
+    # --- level1/99-review (manually graded: behavioral scenarios, portfolio) -------------------
+    Criterion(
+        "l1_review_technical_decision", "level1/99-review",
+        "Behavioral assessment: technical decision making", "leadership",
+        "Question a single test-set number before acting on it (how big is the test set, was it "
+        "used for tuning?), compare the options fairly on the same data, weigh what matters "
+        "besides accuracy in this system, then decide, say what would change the decision, and "
+        "write it down where the team will find it.",
+        "jm-advanced", manual=True),
+    Criterion(
+        "l1_review_conflict_resolution", "level1/99-review",
+        "Behavioral assessment: conflict resolution", "leadership",
+        "Ask for the other person's reasons before arguing, bring evidence that can be checked "
+        "(a failing request, a measurement) rather than opinion, look for an option that meets "
+        "their concern too, and know how the disagreement is settled if talking does not settle it.",
+        "ms-leadership", manual=True),
+    Criterion(
+        "l1_review_leadership", "level1/99-review",
+        "Behavioral assessment: leadership scenarios", "leadership",
+        "Owning a mistake means stopping the damage first with the safest step, telling the "
+        "people who are affected or on duty right away (impact, time window, next update), then "
+        "fixing it with a test and writing a blameless account of what to change.",
+        "ms-leadership", manual=True),
+    Criterion(
+        "l1_review_portfolio", "level1/99-review",
+        "Portfolio review: GitHub projects, technical blog posts, conference presentations "
+        "(continuous learning)", "innovation",
+        "Present one project so a stranger can judge it in five minutes: the problem and who it "
+        "is for, one decision and its trade-off, evidence they can check; then plan next skills "
+        "with an output others can see, a way to tell you learned them, and a time frame.",
+        "ms-innovation", manual=True),
+    # --- level2/99-review (manually graded: system design, behavioral, portfolio) -------------
+    Criterion(
+        "l2_review_system_design", "level2/99-review",
+        "System design interview: scale existing systems, optimize performance", "technical",
+        "Start from the numbers: requests that reach the model after the cache, work per core, "
+        "headroom, the budget. Optimise where the time really goes and say how you would measure "
+        "it, then cover the spike, the failure of each dependency and a safe rollout.",
+        "ms-architecture", manual=True),
+    Criterion(
+        "l2_review_technical_decision", "level2/99-review",
+        "Behavioral assessment: technical decision making", "leadership",
+        "Frame the decision by the users' requirements, compare real options on explicit "
+        "criteria beyond features (maintenance, migration risk, security, exit cost), collect "
+        "time-boxed evidence, and make a decision whose reversibility you can explain.",
+        "ms-strategy", manual=True),
+    Criterion(
+        "l2_review_conflict_resolution", "level2/99-review",
+        "Behavioral assessment: conflict resolution", "leadership",
+        "Read the evidence honestly first (what a p-value and an SLO actually say), then find "
+        "what each person needs, agree the decision criteria before the next result comes in, "
+        "and escalate jointly, with one shared write-up, if agreement fails.",
+        "ms-leadership", manual=True),
+    Criterion(
+        "l2_review_leadership", "level2/99-review",
+        "Behavioral assessment: leadership scenarios", "leadership",
+        "Look for the cause of a teammate's struggle in private before you act, change how the "
+        "work is done rather than adding pressure, learn from incidents without blame, and give "
+        "your manager an early, honest answer with options.",
+        "ms-leadership", manual=True),
+    Criterion(
+        "l2_review_portfolio", "level2/99-review",
+        "Portfolio review: GitHub projects, technical blog posts, conference presentations "
+        "(continuous learning)", "innovation",
+        "Show your own contribution and a measured result for each item, teach one lesson "
+        "correctly with a demo or figure, and plan goals with visible outputs and dates along "
+        "the learning path.",
+        "ms-innovation", manual=True),
+    # --- level3/99-review (manually graded: system design, behavioral, portfolio) -------------
+    Criterion(
+        "l3_review_system_design", "level3/99-review",
+        "System design interview: design ML infrastructure", "technical",
+        "Quantify the requirements and scope the first year, show how data and models flow "
+        "through shared components, and answer the scenario's specific pressures (isolation, "
+        "residency, lineage for audits, recovery, cost, migrating what exists) with mechanisms, "
+        "naming the trade-offs you chose.",
+        "ms-architecture", manual=True),
+    Criterion(
+        "l3_review_technical_decision", "level3/99-review",
+        "Behavioral assessment: technical decision making", "leadership",
+        "Measure where the cost or problem really is before choosing, size each option's gain, "
+        "risk and reversibility (spot the one-way doors), run cheap experiments with success "
+        "criteria, and give leadership a clear recommendation with milestones.",
+        "ms-strategy", manual=True),
+    Criterion(
+        "l3_review_conflict_resolution", "level3/99-review",
+        "Behavioral assessment: conflict resolution", "leadership",
+        "Take a heated conflict out of public channels, listen, keep the controls that exist for "
+        "a reason while negotiating how they are met, agree a concrete joint plan, and fix the "
+        "friction in your own platform that caused the conflict.",
+        "ms-leadership", manual=True),
+    Criterion(
+        "l3_review_leadership", "level3/99-review",
+        "Behavioral assessment: leadership scenarios", "leadership",
+        "Diagnose with one-to-ones and data before changing course, cut the roadmap to a few "
+        "outcomes and say no openly, make on-call humane, talk directly with people at risk of "
+        "leaving, delegate with support, and measure the result.",
+        "ms-leadership", manual=True),
+    Criterion(
+        "l3_review_portfolio", "level3/99-review",
+        "Portfolio review: GitHub projects, technical blog posts, conference presentations "
+        "(continuous learning)", "innovation",
+        "Show impact that reaches beyond your own code and how it was measured, a concrete way "
+        "of staying current with an example decided by evidence, and a year's plan with a "
+        "visible outcome per quarter.",
+        "ms-innovation", manual=True),
 )
 
 BY_ID: dict[str, Criterion] = {c.id: c for c in CRITERIA}

@@ -84,10 +84,13 @@ def graded_course(tmp_path_factory) -> Path:
 
 # With pytest-xdist (`make test` runs two workers), tests that share a session or module fixture
 # run on one worker, so each graded course is built once.
-_GROUPS = {"test_course_grading.py": "graded_course", "test_cli.py": "tiny_course"}
+_GROUPS = {"test_course_grading.py": "graded_course", "test_cli.py": "tiny_course",
+           "test_review.py": "review_course"}
 
 
 def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return  # `-p no:xdist`: the xdist_group marker is not registered (and not needed)
     for item in items:
         group = _GROUPS.get(item.path.name)
         if group:
