@@ -77,6 +77,7 @@ _PS = "level2/01-production-system"
 _SS = "level2/02-serving-at-scale"
 _MO = "level2/03-mlops-pipeline"
 _MT = "level3/01-multi-tenant-platform"
+_MC = "level3/02-model-compression"
 
 CRITERIA: tuple[Criterion, ...] = (
     # --- level1/01-ml-fundamentals ---------------------------------------------------------
@@ -504,6 +505,46 @@ CRITERIA: tuple[Criterion, ...] = (
         "Show impact that reaches beyond your own code and how it was measured, a concrete way "
         "of staying current with an example decided by evidence, and a year's plan with a "
         "visible outcome per quarter.",
+    # --- level3/02-model-compression ------------------------------------------------------
+    Criterion(
+        "l3_novel_approach", _MC, "✅ Novel approach", "innovation",
+        "Measure size as the serialized bytes, len(pickle.dumps(model, protocol=5)): "
+        "sys.getsizeof sees only the outer object, never the trees or arrays it points to. A "
+        "pruned forest must really drop trees from estimators_; setting n_estimators alone "
+        "removes nothing.",
+        "ms-innovation"),
+    Criterion(
+        "l3_implementation", _MC, "✅ Implementation", "technical",
+        "Rank trees by how well each does on the validation data (not the first or random ones) "
+        "and put the kept ones in a new list on a copy, leaving the original whole; quantize "
+        "weights to int8 with a scale and a zero point and keep only the integers (no float "
+        "copies, not the original model) in the quantized object.",
+        "jm-advanced"),
+    Criterion(
+        "l3_performance_evaluation", _MC, "✅ Performance evaluation", "technical",
+        "Try levels from the least to the most compressed and return the first whose serialized "
+        "size fits max_bytes and whose validation accuracy reaches performance_threshold x the "
+        "original's; when none does, return the original with feasible=False rather than a "
+        "model that breaks a budget.",
+        "jm-production"),
+    Criterion(
+        "l3_baseline_comparison", _MC, "❌ No comparison with existing methods", "innovation",
+        "Compare at the same budget with a forest retrained with fewer trees and one with "
+        "depth-limited trees, one row each, reporting the serialized size, the accuracy on the "
+        "validation data (never the training data) and the latency per row.",
+        "ms-innovation"),
+    Criterion(
+        "l3_scalability_analysis", _MC, "❌ No scalability analysis", "technical",
+        "Train one forest per entry of n_trees and report its serialized size and its latency per "
+        "row: the time of predict on the whole batch divided by the number of rows, best of a "
+        "few repeats.",
+        "ms-architecture"),
+    Criterion(
+        "l3_research_writeup", _MC, "❌ No theoretical foundation / ✅ Documentation", "innovation",
+        "Relate the method to named prior work (pruning, ensemble selection, quantization, "
+        "distillation), explain why it keeps accuracy, quote your own measurements including how "
+        "size and latency grow with the number of trees, and name the limits, such as choosing "
+        "and checking on the same validation data.",
         "ms-innovation", manual=True),
 )
 

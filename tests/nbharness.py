@@ -17,9 +17,11 @@ import io
 import re
 import sys
 import time
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
+import cloudpickle
 from nbformat import NotebookNode
 
 from course.notebooks import is_answer_cell, is_test_cell, nbgrader_meta, read_notebook
@@ -102,7 +104,19 @@ def run_cells(nb: NotebookNode, only: set[str] | None = None) -> Outcome:
 
     Test cells left out of `only` are recorded as passed.
     """
-    namespace: dict = {"__name__": "__learner__"}  # not importable: cloudpickle sends by value
+    # Like a kernel's __main__: plain pickle finds the notebook's classes by reference (a test
+    # may pickle a learner's object to measure it) and cloudpickle sends its code by value.
+    module = types.ModuleType("__learner__")
+    sys.modules["__learner__"] = module
+    cloudpickle.register_pickle_by_value(module)
+    try:
+        return _run_cells_in(module.__dict__, nb, only)
+    finally:
+        cloudpickle.unregister_pickle_by_value(module)
+        del sys.modules["__learner__"]
+
+
+def _run_cells_in(namespace: dict, nb: NotebookNode, only: set[str] | None) -> Outcome:
     results: dict[str, str | None] = {}
     started = time.perf_counter()
     sink = io.StringIO()
