@@ -505,6 +505,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "Show impact that reaches beyond your own code and how it was measured, a concrete way "
         "of staying current with an example decided by evidence, and a year's plan with a "
         "visible outcome per quarter.",
+        "ms-innovation", manual=True),
     # --- level3/02-model-compression ------------------------------------------------------
     Criterion(
         "l3_novel_approach", _MC, "✅ Novel approach", "innovation",
