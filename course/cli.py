@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -193,17 +192,23 @@ def check(path: Path, learner: str, level: str | None) -> None:
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.option("--instructor", is_flag=True, help="Open the course folder with formgrader.")
 def lab(port: int, no_browser: bool, instructor: bool) -> None:
-    """Start JupyterLab on 127.0.0.1: on release/ for learners, the course folder for instructors."""
+    """Start JupyterLab on 127.0.0.1: on release/ for learners, the course folder for instructors.
+
+    Learners get nbgrader's assignment list and Validate button; instructors get formgrader and
+    the create-assignment tools. Set JUPYTER_TOKEN to choose the login token.
+    """
+    from .lab import plan
+
     root = _root()
-    folder = root if instructor else root / "release"
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}",
-           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}"]
-    if no_browser:
-        cmd.append("--no-browser")
-    if os.geteuid() == 0:  # containers and CI machines often run as root; Jupyter refuses by default
-        cmd.append("--allow-root")
-    env = dict(os.environ, COURSE_ROOT=str(root))
-    sys.exit(subprocess.call(cmd, cwd=root, env=env))
+    if instructor:
+        from .check import ensure_registered
+
+        for lvl in available_levels(root):
+            ensure_registered(root, lvl)  # formgrader lists the levels from the gradebook
+    run = plan(root, port, no_browser, instructor)
+    console.print(f"JupyterLab for {'instructors' if instructor else 'learners'} on {run.root_dir} "
+                  f"(Jupyter config: {run.config_dir})")
+    sys.exit(subprocess.call(run.cmd, cwd=run.cwd, env=run.env))
 
 
 @main.command()
