@@ -61,6 +61,12 @@ def write_config(root: Path, instructor: bool) -> Path:
     disabled = {name: True for name, role in LAB_PLUGINS.items() if not _on(role, instructor)}
     _write_json(folder / "jupyter_server_config.json", server)
     _write_json(folder / "labconfig" / "page_config.json", {"disabledExtensions": disabled})
+    # JupyterLab's own settings live here too (lab/user-settings): start without the "official
+    # Jupyter news?" prompt, and keep whatever the user changes later.
+    news = folder / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    if not news.exists():
+        news.parent.mkdir(parents=True, exist_ok=True)
+        news.write_text('{\n  "fetchNews": "false"\n}\n')
     return folder
 
 
