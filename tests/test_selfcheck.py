@@ -203,3 +203,15 @@ def test_self_check_cells_are_plain_cells_calling_known_criteria():
             for call in calls:
                 cid = call.args[0].value
                 assert cid in criteria.BY_ID and criteria.get(cid).notebook == nb_id(path), cid
+
+
+def test_course_modules_import_without_warnings():
+    """A learner's first cell imports these: nothing may reach stderr (warnings are errors here)."""
+    import subprocess
+    import sys
+
+    code = ("import course.selfcheck, course.testing, course.datasets, course.services, "
+            "course.testing.workflow; from course.selfcheck import check, hint")
+    proc = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
