@@ -4,6 +4,8 @@ Which nbgrader tools a learner sees is decided in a Jupyter config folder genera
 `<course>/.course/jupyter/<mode>/` (git-ignored) and passed as JUPYTER_CONFIG_DIR, never in the
 user's own Jupyter configuration:
 
+- both: an nbgrader_config.py that loads the course's own, so nbgrader's extensions find the
+  course, its gradebook and its exchange (`exchange/`, git-ignored) wherever JupyterLab is opened.
 - learner: JupyterLab on `release/`; nbgrader's assignment list and Validate button on; formgrader,
   create-assignment and course list off, both their lab plugins (page_config.json) and their
   server extensions (jupyter_server_config.json), so their pages are not served.
@@ -61,6 +63,12 @@ def write_config(root: Path, instructor: bool) -> Path:
     disabled = {name: True for name, role in LAB_PLUGINS.items() if not _on(role, instructor)}
     _write_json(folder / "jupyter_server_config.json", server)
     _write_json(folder / "labconfig" / "page_config.json", {"disabledExtensions": disabled})
+    # nbgrader's server extensions read nbgrader_config.py from the folder JupyterLab serves
+    # (release/ for learners) and from the Jupyter config path: point them at the course's.
+    course_config = f"load_subconfig({str(root / 'nbgrader_config.py')!r})\n"
+    nbgrader_config = folder / "nbgrader_config.py"
+    if not nbgrader_config.is_file() or nbgrader_config.read_text() != course_config:
+        nbgrader_config.write_text(course_config)
     # JupyterLab's own settings live here too (lab/user-settings): start without the "official
     # Jupyter news?" prompt, and keep whatever the user changes later.
     news = folder / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
@@ -81,6 +89,7 @@ def plan(root: Path, port: int = 8888, no_browser: bool = False, instructor: boo
     root = root.resolve()
     folder = root if instructor else root / "release"
     config_dir = write_config(root, instructor)
+    (root / "exchange").mkdir(exist_ok=True)  # nbgrader's assignment list fails without it
     cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}"]
     if no_browser:

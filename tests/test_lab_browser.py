@@ -199,6 +199,8 @@ def test_learner_lab_config_switches_instructor_tools_off(course):
             assert plugin in html, f"{plugin} should be listed in disabledExtensions"
         assert _get(lab.url("/formgrader"))[0] == 404
         assert _get(lab.url(f"/api/contents/{NOTEBOOK}?content=0"))[0] == 200  # root is release/
+        status, body = _get(lab.url("/assignments?course_id=ml-engineer-skills"), timeout=60)
+        assert status == 200 and json.loads(body)["success"] is True, body  # the assignment list works
 
 
 def test_instructor_sees_formgrader_with_every_level(course, browser):
