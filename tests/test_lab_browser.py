@@ -145,14 +145,25 @@ def _wait_executed(cell, timeout_ms: int = 120_000) -> None:
     cell.locator(".jp-InputArea-prompt", has_text=re.compile(r"\[\d+\]")).wait_for(timeout=timeout_ms)
 
 
-def test_learner_runs_the_notebook_fixes_a_stub_and_self_checks_it(course, browser):
+@pytest.fixture
+def page(browser, request):
+    """A browser tab; when the test fails, its last state is saved as <test name>-failed.png."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(60_000)
+    failed_before = request.session.testsfailed
+    yield page
+    if request.session.testsfailed > failed_before:
+        _shot(page, f"{request.node.name}-failed")
+    page.close()
+
+
+def test_learner_runs_the_notebook_fixes_a_stub_and_self_checks_it(course, page):
     with running_lab(course) as lab:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(60_000)
         page.goto(lab.url(f"/lab/tree/{NOTEBOOK}"))
         page.wait_for_selector(".jp-Notebook .jp-Cell")
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
-            state="attached")
+        # the kernel has started and is idle (the status bar says so) before anything runs
+        page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"\|\s*Idle")).first.wait_for(
+            timeout=120_000)
 
         # Run > Run All Cells: the first demo cell stops at a stub with its message
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
@@ -186,7 +197,6 @@ def test_learner_runs_the_notebook_fixes_a_stub_and_self_checks_it(course, brows
         # the learner's server leaves formgrader out, page and API alike
         assert _get(lab.url("/formgrader"))[0] == 404
         assert _get(lab.url("/formgrader/api/assignments"))[0] == 404
-        page.close()
     progress = json.loads((course / ".course" / "progress.json").read_text())
     assert progress["checks"]["l1_split"]["passed"] is True
 
@@ -203,7 +213,7 @@ def test_learner_lab_config_switches_instructor_tools_off(course):
         assert status == 200 and json.loads(body)["success"] is True, body  # the assignment list works
 
 
-def test_instructor_sees_formgrader_with_every_level(course, browser):
+def test_instructor_sees_formgrader_with_every_level(course, page):
     levels = available_levels(course)
     assert {"level1", "level2"} <= set(levels)
     with running_lab(course, "--instructor") as lab:
@@ -211,10 +221,7 @@ def test_instructor_sees_formgrader_with_every_level(course, browser):
         assert status == 200, body
         listed = {a["name"] for a in json.loads(body)}
         assert set(levels) <= listed, f"formgrader lists {sorted(listed)}, the course has {levels}"
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(60_000)
         page.goto(lab.url("/formgrader"))
         for level in levels:
             page.wait_for_selector(f"td:has-text('{level}'), a:has-text('{level}')")
         _shot(page, "instructor-formgrader-levels")
-        page.close()
