@@ -229,3 +229,23 @@ def test_course_modules_import_without_warnings():
     proc = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
                           text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0 and not proc.stderr, proc.stderr
+
+
+def test_a_check_that_runs_too_long_is_stopped_with_a_message(monkeypatch):
+    import time
+
+    from course.selfcheck import runner
+
+    monkeypatch.setattr(runner, "TIME_LIMIT_S", 0.5)
+
+    def split_data(X, y, test_size=0.2, random_state=42):
+        while True:
+            try:
+                time.sleep(0.05)
+            except Exception:  # noqa: BLE001 -- learner code that swallows errors
+                pass
+
+    started = time.monotonic()
+    result = run("l1_split", split_data, root=ROOT)
+    assert time.monotonic() - started < 5
+    assert result.status == FAILED and "stopped after 0.5 s" in result.message

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import inspect
 import logging
 import os
+import signal
 import sysconfig
+import threading
 import time
 import traceback
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -186,6 +189,37 @@ def _files_of(objects: Mapping[str, Any]) -> set[str]:
     return files
 
 
+#: Seconds a self-check may run before it is stopped (the visible checks take well under 2 s;
+#: only the learner's own code, such as a huge grid search, can take longer).
+TIME_LIMIT_S = float(os.environ.get("COURSE_SELFCHECK_TIMEOUT", "30"))
+
+
+class _TookTooLong(BaseException):
+    """Raised inside the checks by the alarm (a BaseException so that learner code's
+    `except Exception` cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` where that is possible (main thread, POSIX)."""
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def _alarm(_signum, _frame):
+        raise _TookTooLong()
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_checker(chk: Checker, objects: Mapping[str, Any]) -> None:
     """Run the visible checks with the learner's objects; raise SelfCheckFailed on any failure."""
     for sig in chk.signatures:
@@ -195,9 +229,14 @@ def run_checker(chk: Checker, objects: Mapping[str, Any]) -> None:
     namespace: dict[str, Any] = {"__name__": "__selfcheck__", "__builtins__": builtins, **objects}
     learner_files = _files_of({n: objects[n] for n in chk.needs})
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _time_limit(TIME_LIMIT_S):
             warnings.simplefilter("ignore")
             exec(compile(chk.code, chk.filename, "exec"), namespace)
+    except _TookTooLong:
+        raise SelfCheckFailed(
+            f"the visible checks of {chk.criterion} were stopped after {TIME_LIMIT_S:g} s (they "
+            "take about a second with a typical answer): look for a loop that never ends or a "
+            "search that is far too large") from None
     except (KeyboardInterrupt, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 -- every failure becomes the learner's message
