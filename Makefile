@@ -27,8 +27,9 @@ demo: system $(STAMP)
 test: system $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# `make lab LAB_ARGS="--no-browser --port 8899"` passes options to `course lab`.
 lab: system $(STAMP)
-	$(BIN)/course lab
+	$(BIN)/course lab $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check course tests bench

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -166,26 +165,40 @@ def feedback(level: str | None, learner: str | None, model_answers: bool) -> Non
 @click.option("--level", type=LEVEL, help="The notebook's level, when its folder does not say.")
 def check(path: Path, learner: str, level: str | None) -> None:
     """Grade your own notebook (or level folder) with the hidden tests, now."""
+    from . import criteria
     from .check import check as do_check
 
     root = _root()
     result = do_check(root, path, learner, level)
     if not result.ok:
         _fail(f"your notebook could not be graded: {result.reason}")
-    table = Table(title=f"{learner} {result.level}: {result.score:g}/{result.max_score:g} points")
+    # one notebook checked: show its criteria; the level's other notebooks were not handed in
+    stems = None if Path(path).is_dir() else {Path(path).stem}
+    shown = [c for c in result.criteria if stems is None or c.id not in criteria.BY_ID
+             or criteria.get(c.id).notebook.split("/", 1)[1] in stems]
+    auto = [c for c in shown if not c.manual]
+    what = f"{result.level}/{Path(path).stem}" if stems else result.level
+    table = Table(title=f"{learner} {what}: {sum(c.score for c in auto):g}/"
+                        f"{sum(c.max_score for c in auto):g} points")
     for col in ("", "criterion", "points", "what to fix"):
         table.add_column(col)
-    for c in result.criteria:
+    for c in shown:
         mark = "[dim]manual[/dim]" if c.manual else ("✅" if c.passed else "❌")
         table.add_row(mark, c.id, f"{c.score:g}/{c.max_score:g}", c.message or "")
     console.print(table)
-    from . import criteria
-
-    failed = [c for c in result.criteria if not c.manual and not c.passed and c.id in criteria.BY_ID]
+    failed = [c for c in auto if not c.passed and c.id in criteria.BY_ID]
     for c in failed:
         console.print(f"[bold]Hint for {c.id}[/bold] ({criteria.get(c.id).title}): "
                       f"{criteria.get(c.id).hint}")
-    console.print(f"feedback: {root / 'feedback' / learner}")
+    if failed:
+        console.print(f'More specific hints in the notebook: hint("{failed[0].id}"), called again '
+                      "for the next level.")
+    if stems is not None:
+        console.print(f"{result.level} so far: {result.score:g}/{result.max_score:g} points (only "
+                      f"{Path(path).name} was checked; `course check <folder of {result.level}>` "
+                      "grades the whole level)")
+    report = root / "feedback" / learner / "report.html"
+    console.print(f"feedback: {report if report.is_file() else root / 'feedback' / learner}")
 
 
 @main.command()
@@ -193,17 +206,23 @@ def check(path: Path, learner: str, level: str | None) -> None:
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.option("--instructor", is_flag=True, help="Open the course folder with formgrader.")
 def lab(port: int, no_browser: bool, instructor: bool) -> None:
-    """Start JupyterLab on 127.0.0.1: on release/ for learners, the course folder for instructors."""
+    """Start JupyterLab on 127.0.0.1: on release/ for learners, the course folder for instructors.
+
+    Learners get nbgrader's assignment list and Validate button; instructors get formgrader and
+    the create-assignment tools. Set JUPYTER_TOKEN to choose the login token.
+    """
+    from .lab import plan
+
     root = _root()
-    folder = root if instructor else root / "release"
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}",
-           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}"]
-    if no_browser:
-        cmd.append("--no-browser")
-    if os.geteuid() == 0:  # containers and CI machines often run as root; Jupyter refuses by default
-        cmd.append("--allow-root")
-    env = dict(os.environ, COURSE_ROOT=str(root))
-    sys.exit(subprocess.call(cmd, cwd=root, env=env))
+    if instructor:
+        from .check import ensure_registered
+
+        for lvl in available_levels(root):
+            ensure_registered(root, lvl)  # formgrader lists the levels from the gradebook
+    run = plan(root, port, no_browser, instructor)
+    console.print(f"JupyterLab for {'instructors' if instructor else 'learners'} on {run.root_dir} "
+                  f"(Jupyter config: {run.config_dir})")
+    sys.exit(subprocess.call(run.cmd, cwd=run.cwd, env=run.env))
 
 
 @main.command()
