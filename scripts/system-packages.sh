@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the course needs, where we can: running as root on a machine with apt.
 #   bubblewrap  - the grading sandbox (course grade)
-#   chromium    - headless browser tests of JupyterLab and of the reports
+#   chromium    - headless browser tests of JupyterLab and of the reports (with an emoji font)
 #   postgresql  - the shared gradebook tests (course grade --db-url postgresql://...)
 # Elsewhere (macOS, no root) it says what is missing and carries on: the tests that need a missing
 # package skip with the reason (and fail under CI=true).
 set -uo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(bubblewrap chromium postgresql)
+[ ${#wanted[@]} -gt 0 ] || wanted=(bubblewrap chromium fonts-noto-color-emoji postgresql)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
