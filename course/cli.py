@@ -137,6 +137,9 @@ def grade(level: str | None, learner: str | None) -> None:
     for lvl in sorted({lvl for _, lvl in pairs}):
         ensure_registered(root, lvl)
     results = _run_grading(root, pairs)
+    from .reports.build import record_history
+
+    record_history(root, [r.learner for r in results if r.ok])
     failed = [r for r in results if not r.ok]
     if failed:
         _fail(f"{len(failed)} of {len(results)} submission(s) could not be graded: "
@@ -149,7 +152,7 @@ def grade(level: str | None, learner: str | None) -> None:
 @click.option("--model-answers", is_flag=True,
               help="Include model answers and rubrics (for self-paced learners, after grading).")
 def feedback(level: str | None, learner: str | None, model_answers: bool) -> None:
-    """Write feedback/<learner>/: per-notebook HTML without hidden tests, and report.json."""
+    """Write feedback/<learner>/: per-notebook HTML without hidden tests, report.html/.json, history.json."""
     from .feedback import write_feedback
 
     written = write_feedback(_root(), level, learner, model_answers=model_answers)
@@ -157,6 +160,37 @@ def feedback(level: str | None, learner: str | None, model_answers: bool) -> Non
         _fail("no graded submission matches: run `course grade` first")
     for path in written:
         console.print(f"wrote {path}")
+
+
+@main.command()
+@click.option("--learner", callback=_learner, help="Rewrite this learner's report.html and report.json.")
+@click.option("--group", help="Write reports/groups/<GROUP>.html for a roster.csv group.")
+@click.option("--cohort", is_flag=True, help="Write reports/cohort.html.")
+def report(learner: str | None, group: str | None, cohort: bool) -> None:
+    """Write a learner's, a study group's or the cohort's report (all of them when none is given)."""
+    from .reports import build
+
+    root = _root()
+    if not (learner or group or cohort):
+        written = build.write_all(root)
+    else:
+        written = []
+        if learner:
+            written.append(build.write_learner_report(root, learner))
+        if group:
+            written.append(build.write_group(root, group))
+        if cohort:
+            written.append(build.write_cohort(root))
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+@main.command()
+def export() -> None:
+    """Write reports/grades.csv for an LMS: nbgrader's columns plus one column per criterion."""
+    from .reports.build import export as do_export
+
+    console.print(f"wrote {do_export(_root())}")
 
 
 @main.command()

@@ -75,3 +75,11 @@ def write_all(root: Path) -> list[Path]:
 
 def export(root: Path) -> Path:
     return write_export(root, gather_cohort(root))
+
+
+def record_history(root: Path, learners: list[str]) -> None:
+    """Add the latest graded results of these learners to their history.json (after grading)."""
+    for who in sorted(set(learners)):
+        person = gather_learner(root, who)
+        if person.levels:
+            history.update(root / "feedback" / who / "history.json", person)
