@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .config import LEVELS, CourseError, available_levels, check_learner_id, find_root
+from .config import LEVELS, CourseError, check_learner_id, find_root
 from .notebooks import NotebookError
 
 console = Console(stderr=False)
@@ -242,17 +242,22 @@ def lab(port: int, no_browser: bool, instructor: bool) -> None:
 
 @main.command()
 def demo() -> None:
-    """Release the course, grade a sample cohort (strong, partial, blank) and write feedback."""
-    from .demo import COHORT, run_demo
+    """Release the course, grade a sample cohort (two study groups, second attempts) and report."""
+    import time
+
+    from .demo import demo_steps, run_demo
 
     root = _root()
-    levels = available_levels(root)
-    total = len(COHORT) * len(levels)
+    started = time.monotonic()
     with _progress() as progress:
-        task = progress.add_task("demo: grading the sample cohort", total=total)
+        task = progress.add_task("demo: grading the sample cohort, then reports", total=demo_steps(root))
         results = run_demo(root, lambda _r: progress.advance(task))
     console.print(_summary(results))
-    console.print(f"feedback written under {root / 'feedback'}/<learner>/ (report.json and HTML)")
+    console.print(f"demo done in {time.monotonic() - started:.0f} s. Reports:")
+    console.print(f"  learners: {root / 'feedback'}/<learner>/report.html (and report.json, history.json)")
+    console.print(f"  cohort:   {root / 'reports' / 'cohort.html'}")
+    console.print(f"  groups:   {root / 'reports' / 'groups'}/<group>.html")
+    console.print(f"  LMS CSV:  {root / 'reports' / 'grades.csv'}")
     if any(not r.ok for r in results):
         _fail("some sample learners could not be graded")
 

@@ -6,6 +6,7 @@ feedback/<learner>/report.html, report.json and history.json are written by cour
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from traitlets.config import Config
@@ -43,7 +44,8 @@ def learner_report(root: Path, learner: str) -> dict:
 
 
 def write_feedback(root: Path, level: str | None = None, learner: str | None = None, *,
-                   model_answers: bool = False) -> list[Path]:
+                   model_answers: bool = False,
+                   progress: Callable[[str], None] | None = None) -> list[Path]:
     """nbgrader's feedback HTML and each learner's report for graded learners; returns report.html paths."""
     if level:
         check_level(level, root)
@@ -64,6 +66,8 @@ def write_feedback(root: Path, level: str | None = None, learner: str | None = N
             failures.append(str(exc))
         for page in sorted((root / "feedback" / who / lvl).glob("*.html")):
             make_offline_file(page)
+        if progress:
+            progress(f"{who} {lvl}")
     written = []
     for who in sorted({who for who, _ in pairs}):
         person = gather_learner(root, who)
