@@ -111,6 +111,9 @@ def test_history_adds_one_entry_per_distinct_grading_and_stays_sorted(tmp_path):
     first = learner("ada", [row("l1_split", FAILED)], graded_at="2026-01-02T10:00:00")
     assert len(history.update(path, first)) == 1
     assert len(history.update(path, first)) == 1  # the same grading twice adds nothing
+    regraded = learner("ada", [row("l1_split", PASSED, 1.0)], graded_at="2026-01-02T10:00:00")
+    assert [e["percent"] for e in history.update(path, regraded)] == [50.0]
+    history.update(path, first)
     second = learner("ada", [row("l1_split", PASSED)], graded_at="2026-01-03T09:00:00")
     entries = history.update(path, second)
     assert [e["percent"] for e in entries] == [0.0, 100.0]

@@ -103,7 +103,7 @@ def line_chart(series: dict[str, list[float | None]], *, chart_id: str, title: s
 
 def column_chart(columns: list[tuple[str, int]], *, chart_id: str, title: str, desc: str) -> Markup:
     """Vertical bars of counts (a score distribution), labelled underneath."""
-    left, top, bottom, col_w, plot_h = 30, 10, 34, 44, 140
+    left, top, bottom, col_w, plot_h = 30, 16, 34, 72, 140
     width = left + col_w * max(1, len(columns)) + 10
     height = top + plot_h + bottom
     peak = max([count for _, count in columns] + [1])
@@ -117,5 +117,5 @@ def column_chart(columns: list[tuple[str, int]], *, chart_id: str, title: str, d
         body.append(f'<text x="{_num(x + (col_w - 12) / 2)}" y="{_num(top + plot_h - h - 4)}" '
                     f'font-size="11" fill="{TEXT}" text-anchor="middle">{count}</text>')
         body.append(f'<text x="{_num(x + (col_w - 12) / 2)}" y="{top + plot_h + 14}" '
-                    f'font-size="10" fill="{TEXT}" text-anchor="middle">{escape(label)}</text>')
+                    f'font-size="12" fill="{TEXT}" text-anchor="middle">{escape(label)}</text>')
     return _frame(chart_id, width, height, title, desc, body)

@@ -2,8 +2,10 @@
 
 Each entry is one graded attempt at one level: {"level", "graded_at", "score", "max_score",
 "percent"}. An entry is added when a level's graded_at (the grader's record, else the submission's
-timestamp) has not been seen before, so running feedback twice on the same grading adds nothing.
-Entries are sorted by (graded_at, level), which keeps the file deterministic.
+timestamp) has not been seen before, so running feedback twice on the same grading adds nothing;
+when it has, the entry takes the current values (an instructor's manual grades given later count
+in the attempt they grade). Entries are sorted by (graded_at, level), which keeps the file
+deterministic.
 """
 
 from __future__ import annotations
@@ -29,15 +31,11 @@ def entries_for(learner: Learner) -> list[dict]:
 
 
 def merge(old: list[dict], new: list[dict]) -> list[dict]:
-    """old plus the entries of new whose (level, graded_at) it does not hold yet, sorted."""
-    seen = {(e.get("level"), e.get("graded_at")) for e in old}
-    merged = list(old)
+    """old with new's entries added, or replacing the entry of the same (level, graded_at); sorted."""
+    merged = {(e.get("level"), e.get("graded_at")): e for e in old}
     for entry in new:
-        key = (entry["level"], entry["graded_at"])
-        if key not in seen:
-            seen.add(key)
-            merged.append(entry)
-    return sorted(merged, key=lambda e: (str(e.get("graded_at")), str(e.get("level"))))
+        merged[(entry["level"], entry["graded_at"])] = entry
+    return sorted(merged.values(), key=lambda e: (str(e.get("graded_at")), str(e.get("level"))))
 
 
 def load(path: Path) -> list[dict]:

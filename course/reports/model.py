@@ -177,6 +177,8 @@ def _formgrader_data(root: Path, level: str, learner: str) -> tuple[str, dict, d
 
 def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
     """The learner's graded level, or None when it was never graded."""
+    if not (root / "autograded" / learner / level).is_dir():
+        return None
     results = level_results(root, level, learner)
     record = read_grading_record(root, learner, level)
     errors = record.get("errors") or {}
