@@ -249,3 +249,20 @@ def test_offline_html_loads_nothing_from_the_network():
     assert "cdnjs" not in out and "mathjax-config" not in out and "fonts.example" not in out
     assert "getbootstrap" not in out and "x.example" not in out and "tracker.example" not in out
     assert '<a href="https://docs.python.org">' in out and "var local = 1;" in out
+
+
+def test_flags_errors_and_instructor_comments_reach_the_learner(tmp_path):
+    person = learner("ada", [row("l1_split", PASSED),
+                             row("l2_design_writeup", FAILED, 1.0, comment="Name the <threats>.")])
+    lvl = person.levels["level1"]
+    person.levels["level1"] = LevelResult(
+        "level1", lvl.graded_at, lvl.notebooks,
+        flags=({"criterion": "l1_split", "notebook": "01-ml-fundamentals",
+                "message": "a test cell was edited"},),
+        errors=(("02-data-pipeline", "the kernel died"),))
+    page = render_learner(person, [], tmp_path)
+    assert "a test cell was edited" in page and "the kernel died" in page
+    assert "Name the &lt;threats&gt;." in page
+    data = learner_data(person, [])
+    assert data["levels"]["level1"]["errors"] == {"02-data-pipeline": "the kernel died"}
+    assert data["levels"]["level2"]["criteria"][0]["comment"] == "Name the <threats>."
