@@ -91,8 +91,8 @@ def test_page_in_chromium(browser, pages, name, viewport):
             chart = charts.nth(i)
             assert chart.get_attribute("role") == "img"
             title_id, desc_id = chart.get_attribute("aria-labelledby").split()
-            assert page.locator(f"#{title_id}").inner_text().strip()
-            assert page.locator(f"#{desc_id}").inner_text().strip()
+            assert (page.locator(f"#{title_id}").text_content() or "").strip()
+            assert (page.locator(f"#{desc_id}").text_content() or "").strip()
             # the same data as a table follows the chart in the same section
             assert chart.locator("xpath=following::table[1]").count() == 1
         if viewport == "phone":
