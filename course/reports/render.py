@@ -24,7 +24,7 @@ def _env() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters["pct"] = lambda v: "–" if v is None else f"{v:g} %"
+    env.filters["pct"] = lambda v: "–" if v is None else f"{v:g}\u00a0%"
     env.filters["pts"] = lambda v: f"{v:g}"
     env.globals["level_title"] = lambda lvl: LEVEL_TITLES.get(lvl, lvl)
     env.globals["group_file"] = group_file
