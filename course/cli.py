@@ -136,6 +136,9 @@ def grade(level: str | None, learner: str | None) -> None:
     for lvl in sorted({lvl for _, lvl in pairs}):
         ensure_registered(root, lvl)
     results = _run_grading(root, pairs)
+    from .reports.build import record_history
+
+    record_history(root, [r.learner for r in results if r.ok])
     failed = [r for r in results if not r.ok]
     if failed:
         _fail(f"{len(failed)} of {len(results)} submission(s) could not be graded: "
@@ -148,7 +151,7 @@ def grade(level: str | None, learner: str | None) -> None:
 @click.option("--model-answers", is_flag=True,
               help="Include model answers and rubrics (for self-paced learners, after grading).")
 def feedback(level: str | None, learner: str | None, model_answers: bool) -> None:
-    """Write feedback/<learner>/: per-notebook HTML without hidden tests, and report.json."""
+    """Write feedback/<learner>/: per-notebook HTML without hidden tests, report.html/.json, history.json."""
     from .feedback import write_feedback
 
     written = write_feedback(_root(), level, learner, model_answers=model_answers)
@@ -156,6 +159,37 @@ def feedback(level: str | None, learner: str | None, model_answers: bool) -> Non
         _fail("no graded submission matches: run `course grade` first")
     for path in written:
         console.print(f"wrote {path}")
+
+
+@main.command()
+@click.option("--learner", callback=_learner, help="Rewrite this learner's report.html and report.json.")
+@click.option("--group", help="Write reports/groups/<GROUP>.html for a roster.csv group.")
+@click.option("--cohort", is_flag=True, help="Write reports/cohort.html.")
+def report(learner: str | None, group: str | None, cohort: bool) -> None:
+    """Write a learner's, a study group's or the cohort's report (all of them when none is given)."""
+    from .reports import build
+
+    root = _root()
+    if not (learner or group or cohort):
+        written = build.write_all(root)
+    else:
+        written = []
+        if learner:
+            written.append(build.write_learner_report(root, learner))
+        if group:
+            written.append(build.write_group(root, group))
+        if cohort:
+            written.append(build.write_cohort(root))
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+@main.command()
+def export() -> None:
+    """Write reports/grades.csv for an LMS: nbgrader's columns plus one column per criterion."""
+    from .reports.build import export as do_export
+
+    console.print(f"wrote {do_export(_root())}")
 
 
 @main.command()
@@ -227,17 +261,22 @@ def lab(port: int, no_browser: bool, instructor: bool) -> None:
 
 @main.command()
 def demo() -> None:
-    """Release the course, grade a sample cohort (strong, partial, blank) and write feedback."""
-    from .demo import COHORT, run_demo
+    """Release the course, grade a sample cohort (two study groups, second attempts) and report."""
+    import time
+
+    from .demo import demo_steps, run_demo
 
     root = _root()
-    levels = available_levels(root)
-    total = len(COHORT) * len(levels)
+    started = time.monotonic()
     with _progress() as progress:
-        task = progress.add_task("demo: grading the sample cohort", total=total)
+        task = progress.add_task("demo: grading the sample cohort, then reports", total=demo_steps(root))
         results = run_demo(root, lambda _r: progress.advance(task))
     console.print(_summary(results))
-    console.print(f"feedback written under {root / 'feedback'}/<learner>/ (report.json and HTML)")
+    console.print(f"demo done in {time.monotonic() - started:.0f} s. Reports:")
+    console.print(f"  learners: {root / 'feedback'}/<learner>/report.html (and report.json, history.json)")
+    console.print(f"  cohort:   {root / 'reports' / 'cohort.html'}")
+    console.print(f"  groups:   {root / 'reports' / 'groups'}/<group>.html")
+    console.print(f"  LMS CSV:  {root / 'reports' / 'grades.csv'}")
     if any(not r.ok for r in results):
         _fail("some sample learners could not be graded")
 

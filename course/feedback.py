@@ -1,17 +1,23 @@
-"""Learner feedback: nbgrader's per-notebook HTML (sanitized) and a per-learner report.json."""
+"""Learner feedback: nbgrader's per-notebook HTML (sanitized, offline) and the learner's report.
+
+feedback/<learner>/report.html, report.json and history.json are written by course.reports.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from traitlets.config import Config
 
-from . import criteria
-from .config import LEVELS, check_learner_id, check_level
-from .grading.scores import level_results
+from .config import CourseError, check_learner_id, check_level
 from .nbgrader_app import nbgrader_api, run
+from .reports import history
+from .reports.build import write_learner
+from .reports.model import gather_learner
+from .reports.offline import make_offline_file
+from .reports.render import learner_data
 
 log = logging.getLogger(__name__)
 
@@ -31,35 +37,16 @@ def autograded_pairs(root: Path, level: str | None = None,
 
 
 def learner_report(root: Path, learner: str) -> dict:
-    """Plain data of one learner's criterion results over every graded level."""
-    levels = {}
-    for level in LEVELS:
-        results = level_results(root, level, learner)
-        if not results:
-            continue
-        auto = [r for r in results if not r.manual]
-        levels[level] = {
-            "score": sum(r.score for r in auto),
-            "max_score": sum(r.max_score for r in auto),
-            "manual_pending": sum(1 for r in results if r.manual and r.needs_manual_grade),
-            "criteria": [r.to_dict() for r in results],
-        }
-    return {
-        "learner": learner,
-        "course_id": "ml-engineer-skills",
-        "levels": levels,
-        "learning_path": [
-            {"id": step.id, "title": step.title, "path": step.path}
-            for step in criteria.LEARNING_PATH
-            if any(not c["passed"] and c.get("path_step") == step.id and not c["manual"]
-                   for lvl in levels.values() for c in lvl["criteria"])
-        ],
-    }
+    """Plain data of one learner's results over every graded level (what report.json holds)."""
+    person = gather_learner(root, learner)
+    return learner_data(person, history.merge(
+        history.load(root / "feedback" / learner / "history.json"), history.entries_for(person)))
 
 
 def write_feedback(root: Path, level: str | None = None, learner: str | None = None, *,
-                   model_answers: bool = False) -> list[Path]:
-    """Write nbgrader feedback and report.json for graded learners; returns the reports written."""
+                   model_answers: bool = False,
+                   progress: Callable[[str], None] | None = None) -> list[Path]:
+    """nbgrader's feedback HTML and each learner's report for graded learners; returns report.html paths."""
     if level:
         check_level(level, root)
     if learner:
@@ -69,13 +56,23 @@ def write_feedback(root: Path, level: str | None = None, learner: str | None = N
     if model_answers:
         overrides.ClearMarkSchemeUnlessAllowed.allow_all = True
     api = nbgrader_api(root, overrides)
+    failures = []
     for who, lvl in pairs:
         log.info("feedback for %s %s", who, lvl)
-        run(api.generate_feedback(lvl, who, force=True), f"write feedback for {who} {lvl}")
+        try:
+            run(api.generate_feedback(lvl, who, force=True), f"write feedback for {who} {lvl}")
+        except CourseError as exc:  # one learner's broken submission never stops the others
+            log.warning("%s", exc)
+            failures.append(str(exc))
+        for page in sorted((root / "feedback" / who / lvl).glob("*.html")):
+            make_offline_file(page)
+        if progress:
+            progress(f"{who} {lvl}")
     written = []
     for who in sorted({who for who, _ in pairs}):
-        out = root / "feedback" / who / "report.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(learner_report(root, who), indent=2, ensure_ascii=False) + "\n")
-        written.append(out)
+        person = gather_learner(root, who)
+        if person.levels:
+            written.append(write_learner(root, person))
+    if failures and not written:
+        raise CourseError("; ".join(failures))
     return written

@@ -1,4 +1,18 @@
-"""`course demo`: release the course, grade a sample cohort and write its feedback."""
+"""`course demo`: release the course, grade a sample cohort (with second attempts) and report on it.
+
+What a sample learner hands in for a level is named by a work name:
+
+- "reference": the source's solutions; "blank": the release notebooks untouched;
+- a file course/demo/work/<level>/<name>.py: definitions that replace the reference's in every
+  notebook of the level (see course.samples);
+- a folder course/demo/work/<level>/<name>/: per notebook, <notebook>.py replaces definitions in
+  that notebook only, <notebook>.untouched hands it in as released, and a notebook with neither
+  gets the reference answers.
+
+Each learner lists, per level, the work of each attempt, oldest first: every attempt is graded in
+its own round, so history.json shows the learner's progress. A level without notebooks in
+source/ is skipped, so adding a level to the demo is one line in COHORT.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +20,21 @@ import csv
 import logging
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import MissingEntry
 
+from ..config import available_levels
 from ..feedback import write_feedback
 from ..grading import JobResult, grade
 from ..init import init_course
+from ..nbgrader_app import gradebook
 from ..notebooks import read_notebook
 from ..release import release
+from ..reports.build import record_history, write_all
 from ..samples import learner_notebook
 from ..submit import submit
 
@@ -25,25 +43,62 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SampleLearner:
-    """A learner of the demo cohort and the work they hand in."""
+    """A learner of the demo cohort and the work they hand in, per level and attempt."""
 
     id: str
     name: str
     group: str
-    work: str  # "reference", "blank", or the stem of a file in course/demo/work/<level>/
+    work: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 COHORT: tuple[SampleLearner, ...] = (
-    SampleLearner("ada", "Ada Lovelace", "tuesday", "reference"),
-    SampleLearner("ben", "Ben Okafor", "tuesday", "partial"),
-    SampleLearner("cy", "Cy Moreau", "thursday", "blank"),
+    SampleLearner("ada", "Ada Lovelace", "tuesday",
+                  {"level1": ("reference",), "level2": ("partial", "reference"),
+                   "level3": ("reference",)}),
+    SampleLearner("ben", "Ben Okafor", "tuesday", {"level1": ("partial", "reference")}),
+    SampleLearner("cy", "Cy Moreau", "thursday", {"level1": ("blank",)}),
+    SampleLearner("dee", "Dee Ramachandran", "tuesday", {"level1": ("seed-sample",)}),
+    SampleLearner("eli", "Eli Novak", "thursday", {"level1": ("leakage",)}),
+    SampleLearner("fay", "Fay Adeyemi", "thursday", {"level1": ("serving",)}),
+    SampleLearner("gus", "Gus Lindqvist", "tuesday", {"level1": ("pipeline-gaps",)}),
+    SampleLearner("hana", "Hana Sato", "thursday",
+                  {"level1": ("reference",), "level2": ("partial",)}),
+)
+
+#: What an instructor grades by hand in formgrader during the demo: (learner, level, grade_id,
+#: points, comment). Hana's write-up stays "awaiting instructor".
+MANUAL_GRADES: tuple[tuple[str, str, str, float, str], ...] = (
+    ("ada", "level2", "l2_design_writeup", 3.0,
+     "Clear threat model. The latency budget leaves out the feature store lookup: add it."),
 )
 
 
+def _work_dir(level: str, name: str):
+    return resources.files("course.demo").joinpath("work", level, name)
+
+
 def work_file(level: str, stem: str) -> str | None:
-    """The override code a sample learner hands in for a level, or None when they have none."""
+    """The override code a sample learner hands in for a whole level, or None when they have none."""
     path = resources.files("course.demo").joinpath("work", level, f"{stem}.py")
     return path.read_text() if path.is_file() else None
+
+
+def notebook_work(level: str, name: str, notebook: str) -> tuple[bool, str | None]:
+    """(blank, override) of one notebook for a work name."""
+    if name == "blank":
+        return True, None
+    if name == "reference":
+        return False, None
+    whole = work_file(level, name)
+    if whole is not None:
+        return False, whole
+    folder = _work_dir(level, name)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no demo work {level}/{name} in course/demo/work")
+    if folder.joinpath(f"{notebook}.untouched").is_file():
+        return True, None
+    own = folder.joinpath(f"{notebook}.py")
+    return False, own.read_text() if own.is_file() else None
 
 
 def write_roster(root: Path) -> Path:
@@ -56,31 +111,76 @@ def write_roster(root: Path) -> Path:
     return roster
 
 
-def hand_in(root: Path, learner: SampleLearner, level: str) -> None:
+def hand_in(root: Path, learner: SampleLearner, level: str, work: str) -> None:
     """Write the learner's notebooks of a level to a temp folder and submit them."""
     with tempfile.TemporaryDirectory(prefix=f"demo-{learner.id}-") as tmp:
         for release_nb in sorted((root / "release" / level).glob("*.ipynb")):
-            source_nb = root / "source" / level / release_nb.name
-            if learner.work == "blank":
+            blank, override = notebook_work(level, work, release_nb.stem)
+            if blank:
                 nb = read_notebook(release_nb)
             else:
-                override = None if learner.work == "reference" else work_file(level, learner.work)
-                nb = learner_notebook(source_nb, release_nb, override)
+                nb = learner_notebook(root / "source" / level / release_nb.name, release_nb,
+                                      override)
             nbformat.write(nb, Path(tmp) / release_nb.name)
         submit(root, level, learner.id, Path(tmp))
 
 
-def run_demo(root: Path, progress: Callable[[JobResult], None] | None = None) -> list[JobResult]:
-    """Release every level, hand in the sample cohort's work, grade it and write its feedback."""
+def rounds(levels: list[str]) -> list[list[tuple[SampleLearner, str, str]]]:
+    """Grading rounds: round i holds every (learner, level, work) of attempt i."""
+    out: list[list[tuple[SampleLearner, str, str]]] = []
+    for learner in COHORT:
+        for level in levels:
+            for i, work in enumerate(learner.work.get(level, ())):
+                while len(out) <= i:
+                    out.append([])
+                out[i].append((learner, level, work))
+    return out
+
+
+def grade_by_hand(root: Path, learner: str, level: str, grade_id: str, points: float,
+                  comment: str) -> None:
+    """What an instructor does in formgrader: a manual score and a comment on one cell."""
+    with gradebook(root) as gb:
+        try:
+            submission = gb.find_submission(level, learner)
+        except MissingEntry:
+            return
+        for nb in submission.notebooks:
+            for grade_ in nb.grades:
+                if grade_.name == grade_id:
+                    grade_.manual_score = points
+                    grade_.needs_manual_grade = False
+            for note in nb.comments:
+                if note.name == grade_id:
+                    note.manual_comment = comment
+        gb.db.commit()
+
+
+def demo_steps(root: Path) -> int:
+    """How many steps run_demo reports to its progress callback: grading jobs, feedback, reports."""
+    attempts = rounds(available_levels(root))
+    return sum(len(r) for r in attempts) + len({(s.id, lvl) for r in attempts for s, lvl, _ in r}) + 1
+
+
+def run_demo(root: Path, progress: Callable[[JobResult | None], None] | None = None
+             ) -> list[JobResult]:
+    """Release every level, hand in and grade each round of attempts, then write every report."""
     write_roster(root)
     init_course(root)
     levels = release(root)
-    for level in levels:
-        for learner in COHORT:
-            hand_in(root, learner, level)
-    results = grade(root, [(s.id, lvl) for s in COHORT for lvl in levels], progress)
-    write_feedback(root)
+    results: list[JobResult] = []
+    for attempt in rounds(levels):
+        for learner, level, work in attempt:
+            hand_in(root, learner, level, work)
+        results += grade(root, [(s.id, lvl) for s, lvl, _ in attempt], progress)
+        record_history(root, [r.learner for r in results if r.ok])
+    for args in MANUAL_GRADES:
+        grade_by_hand(root, *args)
+    write_feedback(root, progress=(lambda _who: progress(None)) if progress else None)
+    write_all(root)
+    if progress:
+        progress(None)
     return results
 
 
-__all__ = ["COHORT", "SampleLearner", "run_demo"]
+__all__ = ["COHORT", "SampleLearner", "demo_steps", "run_demo"]

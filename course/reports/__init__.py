@@ -1,0 +1,6 @@
+"""Feedback and reports compiled from the gradebook: learner, cohort and group reports, CSV export.
+
+One job per module: `model` gathers plain data, `placement` and `history` decide and remember,
+`charts` draws SVG, `render` fills the Jinja templates, `export` writes the LMS CSV,
+`cohort` aggregates learners, `offline` makes nbgrader's own HTML work without a network.
+"""

@@ -1,0 +1,84 @@
+"""reports/grades.csv for an LMS: nbgrader's grade export columns plus one column per criterion."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from nbgrader.api import MissingEntry
+
+from .. import criteria
+from ..nbgrader_app import gradebook
+from .model import AWAITING, Learner
+
+#: The columns of `nbgrader export` (CsvExportPlugin), in its order.
+NBGRADER_COLUMNS: tuple[str, ...] = (
+    "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+    "raw_score", "late_submission_penalty", "score", "max_score",
+)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def nbgrader_rows(root: Path) -> list[dict[str, str]]:
+    """One row per (assignment, student) of the gradebook, as `nbgrader export` writes them."""
+    rows = []
+    with gradebook(root) as gb:
+        for assignment in sorted(gb.assignments, key=lambda a: a.name):
+            for student in sorted(gb.students, key=lambda s: s.id):
+                row = {"assignment": assignment.name, "duedate": assignment.duedate,
+                       "student_id": student.id, "last_name": student.last_name,
+                       "first_name": student.first_name, "email": student.email,
+                       "max_score": assignment.max_score}
+                try:
+                    sub = gb.find_submission(assignment.name, student.id)
+                except MissingEntry:
+                    row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+                else:
+                    penalty = sub.late_submission_penalty or 0.0
+                    row.update(timestamp=sub.timestamp, raw_score=sub.score,
+                               late_submission_penalty=penalty,
+                               score=max(0.0, (sub.score or 0.0) - penalty))
+                rows.append({k: _text(v) for k, v in row.items()})
+    return rows
+
+
+def criterion_columns(learners: list[Learner]) -> list[str]:
+    """Every criterion of the course in course order, then any other graded cell, sorted."""
+    known = [c.id for c in criteria.CRITERIA]
+    extra = sorted({c.id for p in learners for c in p.criteria} - set(known))
+    return known + extra
+
+
+def to_csv(base_rows: list[dict[str, str]], learners: list[Learner]) -> str:
+    """The CSV text: each base row gains the learner's score on each criterion of that level.
+
+    A cell is empty when the criterion belongs to another level, was not graded, or awaits an
+    instructor.
+    """
+    columns = criterion_columns(learners)
+    scores = {
+        (p.id, lvl.level, c.id): c.score
+        for p in learners for lvl in p.levels.values() for c in lvl.criteria
+        if c.status != AWAITING
+    }
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*NBGRADER_COLUMNS, *columns])
+    for row in base_rows:
+        cells = [row.get(k, "") for k in NBGRADER_COLUMNS]
+        for cid in columns:
+            value = scores.get((row["student_id"], row["assignment"], cid))
+            cells.append("" if value is None else f"{value:g}")
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def write_export(root: Path, learners: list[Learner]) -> Path:
+    path = root / "reports" / "grades.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_csv(nbgrader_rows(root), learners), encoding="utf-8")
+    return path

@@ -1,0 +1,237 @@
+"""Plain data of learners' results, gathered from the gradebook, the autograded folders and roster.csv.
+
+Percentages (the rule used by every report): a criterion counts with the points it earned out of
+its points, autograded or graded by an instructor. A manually graded criterion that no instructor
+has graded yet is "awaiting instructor": it is shown, and left out of both sides of every
+percentage (level, category, placement) until it is graded. An unanswered written answer that
+nbgrader scored 0 itself counts as graded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.api import MissingEntry
+
+from .. import criteria
+from ..config import LEVELS
+from ..grading.scores import level_results
+from ..nbgrader_app import gradebook
+
+log = logging.getLogger(__name__)
+
+PASSED, FAILED, AWAITING = "passed", "failed", "awaiting"
+MARKS = {PASSED: "✅", FAILED: "❌", AWAITING: "⏳"}
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """One criterion of one learner, with everything the learner should read about it."""
+
+    id: str
+    notebook: str  # "level1/01-ml-fundamentals"
+    title: str
+    category: str | None
+    hint: str
+    path_step: str | None
+    manual: bool
+    score: float
+    max_score: float
+    status: str  # PASSED, FAILED or AWAITING
+    message: str | None = None
+    comment: str | None = None  # the instructor's comment from formgrader
+
+    @property
+    def mark(self) -> str:
+        return MARKS[self.status]
+
+    @property
+    def counted(self) -> bool:
+        return self.status != AWAITING
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    name: str  # "01-ml-fundamentals"
+    criteria: tuple[CriterionRow, ...]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    """One learner's latest graded attempt at a level."""
+
+    level: str
+    graded_at: str
+    notebooks: tuple[NotebookResult, ...]
+    flags: tuple[dict, ...] = ()
+    errors: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def criteria(self) -> list[CriterionRow]:
+        return [c for nb in self.notebooks for c in nb.criteria]
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.criteria if c.counted)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.criteria if c.counted)
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.criteria)
+
+    @property
+    def awaiting(self) -> int:
+        return sum(1 for c in self.criteria if c.status == AWAITING)
+
+
+@dataclass
+class Learner:
+    id: str
+    name: str = ""
+    group: str = ""
+    levels: dict[str, LevelResult] = field(default_factory=dict)
+
+    @property
+    def criteria(self) -> list[CriterionRow]:
+        return [c for lvl in self.levels.values() for c in lvl.criteria]
+
+    @property
+    def failed(self) -> list[CriterionRow]:
+        return [c for c in self.criteria if c.status == FAILED]
+
+
+def percent(rows: list[CriterionRow]) -> float | None:
+    """Points earned over points available among counted criteria, in %; None when nothing counts."""
+    counted = [c for c in rows if c.counted]
+    total = sum(c.max_score for c in counted)
+    if total <= 0:
+        return None
+    return round(100.0 * sum(c.score for c in counted) / total, 1)
+
+
+def make_row(result, comment: str | None = None, manual_score: float | None = None) -> CriterionRow:
+    """A CriterionRow from a grading CriterionResult (course.grading.scores) and formgrader data."""
+    known = criteria.BY_ID.get(result.id)
+    manual = bool(result.manual)
+    if manual and result.needs_manual_grade and manual_score is None:
+        status = AWAITING
+    elif result.max_score > 0 and result.score >= result.max_score:
+        status = PASSED
+    else:
+        status = FAILED
+    message = result.message
+    if status == FAILED and manual and not message:
+        message = ("graded by your instructor" if manual_score is not None
+                   else "not answered yet")
+    return CriterionRow(
+        id=result.id, notebook=result.notebook,
+        title=known.title if known else result.id.replace("_", " "),
+        category=known.category if known else None,
+        hint=known.hint if known else "",
+        path_step=known.path_step if known else None,
+        manual=manual, score=float(result.score), max_score=float(result.max_score),
+        status=status, message=message if status == FAILED else None,
+        comment=(comment or "").strip() or None,
+    )
+
+
+def read_grading_record(root: Path, learner: str, level: str) -> dict:
+    """autograded/<learner>/<level>/grading.json written by the grader, or {} when there is none."""
+    path = root / "autograded" / learner / level / "grading.json"
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable %s: %s", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _formgrader_data(root: Path, level: str, learner: str) -> tuple[str, dict, dict]:
+    """(submission timestamp, {grade_id: comment}, {grade_id: manual_score}) from the gradebook."""
+    comments, manual = {}, {}
+    with gradebook(root) as gb:
+        try:
+            submission = gb.find_submission(level, learner)
+        except MissingEntry:
+            return "", {}, {}
+        stamp = submission.timestamp.isoformat() if submission.timestamp else ""
+        for nb in submission.notebooks:
+            for comment in nb.comments:
+                if comment.manual_comment:
+                    comments[comment.name] = comment.manual_comment
+            for grade in nb.grades:
+                if grade.manual_score is not None:
+                    manual[grade.name] = float(grade.manual_score)
+    return stamp, comments, manual
+
+
+def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
+    """The learner's graded level, or None when it was never graded."""
+    if not (root / "autograded" / learner / level).is_dir():
+        return None
+    results = level_results(root, level, learner)
+    record = read_grading_record(root, learner, level)
+    errors = record.get("errors") or {}
+    if not results and not errors:
+        return None
+    stamp, comments, manual = _formgrader_data(root, level, learner)
+    by_notebook: dict[str, list[CriterionRow]] = {}
+    for r in results:
+        name = r.notebook.split("/", 1)[1]
+        by_notebook.setdefault(name, []).append(make_row(r, comments.get(r.id), manual.get(r.id)))
+    for name in errors:
+        by_notebook.setdefault(str(name), [])
+    notebooks = tuple(
+        NotebookResult(name, tuple(rows), str(errors[name]) if name in errors else None)
+        for name, rows in sorted(by_notebook.items())
+    )
+    flags = tuple(f for f in record.get("flags") or [] if isinstance(f, dict))
+    return LevelResult(level=level, graded_at=str(record.get("graded_at") or stamp),
+                       notebooks=notebooks, flags=flags,
+                       errors=tuple(sorted((str(k), str(v)) for k, v in errors.items())))
+
+
+def read_roster(root: Path) -> dict[str, dict[str, str]]:
+    """learner_id -> {"name", "group"} from roster.csv ({} when there is none)."""
+    path = root / "roster.csv"
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {row["learner_id"]: {"name": (row.get("name") or "").strip(),
+                                    "group": (row.get("group") or "").strip()}
+                for row in csv.DictReader(fh) if row.get("learner_id")}
+
+
+def graded_learners(root: Path) -> list[str]:
+    """Learners with at least one autograded level on disk, sorted."""
+    base = root / "autograded"
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob("level*")))
+
+
+def gather_learner(root: Path, learner: str, roster: dict | None = None) -> Learner:
+    roster = read_roster(root) if roster is None else roster
+    info = roster.get(learner, {})
+    person = Learner(learner, info.get("name", ""), info.get("group", ""))
+    for level in LEVELS:
+        result = gather_level(root, learner, level)
+        if result is not None:
+            person.levels[level] = result
+    return person
+
+
+def gather_cohort(root: Path) -> list[Learner]:
+    """Every graded learner, in id order."""
+    roster = read_roster(root)
+    return [gather_learner(root, who, roster) for who in graded_learners(root)]
