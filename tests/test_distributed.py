@@ -1,0 +1,291 @@
+"""Distributed grading: RQ workers on the embedded Redis, and the gradebook on a real PostgreSQL.
+
+Workers are real `course worker` processes; the PostgreSQL server is started here from the
+Debian package's binaries (course.services.postgres) and stopped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from course.grading.rq_queue import Coordinator, WorkItem, connect
+from course.services import redis_url
+from course.services.postgres import PostgresUnavailable, start_postgres
+
+from .conftest import ROOT, run_course
+from .tiny_course import make_tiny_course
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+
+ECHO = "course.grading.rq_tasks.echo"
+#: The tiny course's learners and their auto-graded score out of 3.
+ANSWERS = {
+    "good": ("def add(a, b):\n    return a + b", 3.0),
+    "half": ("def add(a, b):\n    return a + b if b >= 0 else 0", 1.0),
+    "wrong": ("def add(a, b):\n    return a - b", 0.0),
+}
+
+
+# --- servers and workers -----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL on a free port, as the postgres user; skipped only where it cannot start."""
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"needs a PostgreSQL server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def rq_redis() -> str:
+    return redis_url()
+
+
+class Workers:
+    """`course worker` processes on one queue; each is killed (with its children) at the end."""
+
+    def __init__(self, url: str, queue: str) -> None:
+        self.url, self.queue = url, queue
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, n: int = 1, heartbeat: int = 1, burst: bool = False,
+              course: Path | None = None) -> list[subprocess.Popen]:
+        env = dict(os.environ, NO_COLOR="1")
+        env.pop("COURSE_DB_URL", None)  # a worker never needs the gradebook
+        cmd = [sys.executable, "-m", "course", "worker", "--redis-url", self.url,
+               "--queue", self.queue, "--heartbeat", str(heartbeat)] + (["--burst"] if burst else [])
+        new = [subprocess.Popen(cmd, cwd=course or ROOT, env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+               for _ in range(n)]
+        self.procs += new
+        return new
+
+    @staticmethod
+    def kill(proc: subprocess.Popen) -> None:
+        """SIGKILL a worker and everything it started, as when its machine goes away."""
+        try:
+            family = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            family = []
+        for p in [psutil.Process(proc.pid), *family] if proc.poll() is None else family:
+            try:
+                p.send_signal(signal.SIGKILL)
+            except psutil.NoSuchProcess:
+                pass
+        proc.wait(10)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            self.kill(proc)
+            if proc.stderr:
+                proc.stderr.close()
+
+
+@pytest.fixture
+def workers(rq_redis) -> Iterator[Workers]:
+    pool = Workers(rq_redis, f"test-{uuid.uuid4().hex[:8]}")
+    yield pool
+    pool.stop()
+
+
+def _coordinator(pool: Workers, **kwargs) -> Coordinator:
+    return Coordinator(connect(pool.url), queue_name=pool.queue, sweep_every=0.3, **kwargs)
+
+
+def _collect(coordinator: Coordinator, items, timeout: float = 120):
+    results: dict[str, tuple] = {}
+    failures: dict[str, str] = {}
+
+    def on_result(item, output, meta):
+        assert item.key not in results, f"{item.key} handed on twice"
+        results[item.key] = (output, meta)
+
+    def on_failure(item, reason):
+        failures[item.key] = reason
+
+    coordinator.run(items, on_result, on_failure, deadline=time.monotonic() + timeout)
+    return results, failures
+
+
+def _wait_running(coordinator: Coordinator, n: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while len(coordinator.queue.started_job_registry.get_job_ids(cleanup=False)) < n:
+        assert time.monotonic() < deadline, "the workers never started their jobs"
+        time.sleep(0.05)
+
+
+# --- RQ plumbing with trivial jobs -------------------------------------------------------------
+
+def test_two_workers_share_the_jobs_and_every_result_comes_back_once(workers):
+    workers.start(2)
+    coordinator = _coordinator(workers, window=4)
+    items = (WorkItem(f"k{i}", ECHO, {"sleep": 0.3, "output": {"i": i, "text": "é" * i}}, 30)
+             for i in range(12))
+    results, failures = _collect(coordinator, items)
+    assert failures == {}
+    assert {k: out for k, (out, _) in results.items()} == {
+        f"k{i}": {"i": i, "text": "é" * i} for i in range(12)}
+    assert len({meta["worker"] for _, meta in results.values()}) == 2
+    assert coordinator.stats.enqueued == 12 and coordinator.stats.duplicates == 0
+    assert not coordinator.connection.exists(coordinator.reply_list)
+
+
+def test_a_job_past_its_timeout_is_reported_with_the_reason(workers):
+    workers.start(1)
+    coordinator = _coordinator(workers)
+    results, failures = _collect(coordinator, [
+        WorkItem("slow", ECHO, {"sleep": 30, "output": 1}, 2),
+        WorkItem("quick", ECHO, {"output": 2}, 30),
+    ])
+    assert results["quick"][0] == 2
+    assert "ran longer than 2 s" in failures["slow"]
+
+
+def test_a_killed_worker_job_is_given_to_another_worker(workers):
+    first, _second = workers.start(2, heartbeat=1)
+    coordinator = _coordinator(workers, stale_after=3)
+    items = [WorkItem(f"k{i}", ECHO, {"sleep": 2.5, "output": i}, 60) for i in range(4)]
+
+    def kill_when_busy():
+        _wait_running(coordinator, 2)
+        time.sleep(0.3)
+        workers.kill(first)
+
+    killer = threading.Thread(target=kill_when_busy)
+    killer.start()
+    results, failures = _collect(coordinator, items)
+    killer.join()
+    assert failures == {}
+    assert {k: out for k, (out, _) in results.items()} == {f"k{i}": i for i in range(4)}
+    assert coordinator.stats.requeued >= 1 and len(coordinator.stats.lost_workers) == 1
+    assert any(meta["attempt"] == 2 for _, meta in results.values())
+
+
+def test_a_job_that_runs_twice_is_counted_once(workers):
+    # Workers that heartbeat every 30 s look dead to a coordinator that expects one every 1 s:
+    # each job is given to a second worker while the first still runs it, so both answer.
+    workers.start(4, heartbeat=30)
+    coordinator = _coordinator(workers, stale_after=1, max_attempts=5)
+    items = [WorkItem("a", ECHO, {"sleep": 2, "output": "a"}, 60),
+             WorkItem("b", ECHO, {"sleep": 7, "output": "b"}, 60)]
+    results, failures = _collect(coordinator, items)
+    assert failures == {}
+    assert {k: out for k, (out, _) in results.items()} == {"a": "a", "b": "b"}
+    assert coordinator.stats.requeued >= 2
+    assert coordinator.stats.duplicates >= 1  # a's second run answered while b still ran
+
+
+def test_duplicate_replies_are_ignored_without_workers(rq_redis):
+    """The idempotent record: replies for the same key (any attempt) are handed on once."""
+    coordinator = Coordinator(connect(rq_redis), queue_name=f"idle-{uuid.uuid4().hex[:8]}")
+    conn = coordinator.connection
+    for attempt, output in ((1, "first"), (2, "second"), (1, "first again")):
+        conn.rpush(coordinator.reply_list, json.dumps(
+            {"key": "x", "attempt": attempt, "worker": "w", "output": output}))
+    results, failures = _collect(coordinator, [WorkItem("x", ECHO, {}, 30)], timeout=10)
+    assert results["x"][0] == "first" and failures == {}
+    assert coordinator.stats.duplicates == 2
+    coordinator.queue.empty()
+
+
+def test_worker_refuses_an_unreachable_redis():
+    env = dict(os.environ, NO_COLOR="1")
+    proc = subprocess.run([sys.executable, "-m", "course", "worker", "--redis-url",
+                           "redis://127.0.0.1:1/0", "--burst"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0
+    assert "cannot reach Redis at redis://127.0.0.1:1/0" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# --- the tiny course ---------------------------------------------------------------------------
+
+def _tiny_cohort(dest: Path, work: Path, learners: dict[str, tuple[str, float]]) -> Path:
+    course = make_tiny_course(dest)
+    run_course(course, "init")
+    run_course(course, "release", "level1")
+    for learner, (body, _) in learners.items():
+        nb = nbformat.read(course / "release" / "level1" / "01-tiny.ipynb", 4)
+        nb.cells[1].source = body
+        folder = work / learner
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / "01-tiny.ipynb")
+        run_course(course, "submit", "level1", "--learner", learner, "--from", str(folder))
+    return course
+
+
+def _scores(course: Path, db_url: str | None = None) -> dict[str, dict[str, float]]:
+    """learner -> criterion -> score, read from the gradebook (PostgreSQL when db_url is set)."""
+    from course.grading import level_results
+
+    old = os.environ.get("COURSE_DB_URL")
+    if db_url:
+        os.environ["COURSE_DB_URL"] = db_url
+    try:
+        return {learner: {c.id: c.score for c in level_results(course, "level1", learner)}
+                for learner in ANSWERS}
+    finally:
+        if old is None:
+            os.environ.pop("COURSE_DB_URL", None)
+        else:
+            os.environ["COURSE_DB_URL"] = old
+
+
+def test_postgresql_gradebook_gets_the_same_scores_as_sqlite(postgres, tmp_path):
+    sqlite_course = _tiny_cohort(tmp_path / "sqlite", tmp_path / "w1", ANSWERS)
+    run_course(sqlite_course, "grade")
+    url = postgres.create_database("gradebook_pg_vs_sqlite")
+    bare = url.replace("postgresql+psycopg://", "postgresql://")  # what an instructor types
+    pg_course = make_tiny_course(tmp_path / "pg")
+    env_runs = [("init",), ("release", "level1")]
+    for args in env_runs:
+        _run_with_db(pg_course, bare, *args)
+    for learner, (body, _) in ANSWERS.items():
+        folder = tmp_path / "w2" / learner
+        folder.mkdir(parents=True)
+        nb = nbformat.read(pg_course / "release" / "level1" / "01-tiny.ipynb", 4)
+        nb.cells[1].source = body
+        nbformat.write(nb, folder / "01-tiny.ipynb")
+        run_course(pg_course, "submit", "level1", "--learner", learner, "--from", str(folder))
+    out = run_course(pg_course, "grade", "--db-url", bare)
+    assert "3/3" in out.stdout
+    assert not (pg_course / "gradebook.db").exists(), "grading wrote a SQLite gradebook"
+    expected = {learner: score for learner, (_, score) in ANSWERS.items()}
+    pg_scores = _scores(pg_course, bare)
+    assert {k: sum(v.values()) for k, v in pg_scores.items()} == expected
+    assert pg_scores == _scores(sqlite_course)
+    # course feedback reads the same database, from COURSE_DB_URL
+    _run_with_db(pg_course, bare, "feedback")
+    report = json.loads((pg_course / "feedback" / "good" / "report.json").read_text())
+    assert report["levels"]["level1"]["score"] == 3
+    # and nbgrader itself finds the alembic version it expects there
+    import sqlalchemy
+
+    with sqlalchemy.create_engine(url).connect() as conn:
+        version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar()
+    assert version
+
+
+def _run_with_db(course: Path, db_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, COURSE_ROOT=str(course), COURSE_DB_URL=db_url, NO_COLOR="1",
+               COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "course", *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"course {' '.join(args)}:\n{proc.stdout}\n{proc.stderr}"
+    return proc
