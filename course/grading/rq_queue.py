@@ -68,6 +68,13 @@ class Stats:
     failed: int = 0
     done: int = 0
     lost_workers: set[str] = field(default_factory=set)
+    seconds: float = 0.0  # wall clock of run()
+    idle_seconds: float = 0.0  # of which waiting for replies with nothing else to do
+
+    @property
+    def busy_fraction(self) -> float:
+        """Share of the run the coordinator spent working (enqueueing, recording, sweeping)."""
+        return 1.0 - self.idle_seconds / self.seconds if self.seconds else 0.0
 
 
 def connect(url: str) -> Redis:
@@ -222,7 +229,9 @@ class Coordinator:
                                                   "seconds": message.get("seconds", 0.0)})
 
     def _drain(self, wait: float) -> int:
+        waited = time.monotonic()
         first = self.connection.blpop([self.reply_list], timeout=wait)
+        self.stats.idle_seconds += time.monotonic() - waited
         if first is None:
             return 0
         handled = 1
@@ -296,6 +305,7 @@ class Coordinator:
         time.monotonic() after which a TimeoutError is raised.
         """
         self._on_result, self._on_failure = on_result, on_failure
+        started = time.monotonic()
         pending = iter(items)
         more = self._top_up(pending)
         last_sweep = time.monotonic()
@@ -309,6 +319,7 @@ class Coordinator:
             if more:
                 more = self._top_up(pending)
         self._cleanup()
+        self.stats.seconds = time.monotonic() - started
         return self.stats
 
     def _cleanup(self) -> None:

@@ -1,0 +1,208 @@
+"""Distributed grading throughput: RQ workers on this machine, and the coordinator's own ceiling.
+
+1. A tiny-fixture cohort (tests/tiny_course.py: one notebook, three tests, seconds to grade)
+   graded locally, then by `--backend rq` with 1 and with 2 `course worker` processes: wall
+   time, jobs per second and a check that every run gives the same scores.
+2. The coordinator's ceiling: trivial jobs (a worker returns a canned executed notebook at once),
+   so the coordinator's own work is what is measured: preparing each job, enqueueing it,
+   receiving the reply and recording it in the gradebook. Results recorded per second of the
+   coordinator's busy time.
+3. From those: how many workers one coordinator can feed, and how long a 10 000-learner ×
+   3-level cohort takes on K workers.
+
+The embedded Redis and SQLite are used (add --postgres to measure the ceiling on a throw-away
+PostgreSQL too). Figures on a shared 2-core machine are inflated by whatever else runs.
+Usage: .venv/bin/python bench/distributed.py [--learners 8] [--trivial 200] [--postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from course.grading.rq_queue import Coordinator, WorkItem, connect  # noqa: E402
+from course.services import redis_url  # noqa: E402
+from course.submit import submit  # noqa: E402
+from tests.conftest import run_course  # noqa: E402
+from tests.tiny_course import make_tiny_course  # noqa: E402
+
+ANSWERS = ["def add(a, b):\n    return a + b",
+           "def add(a, b):\n    return a + b if b >= 0 else 0",
+           "def add(a, b):\n    return a - b"]
+COHORT = 10_000 * 3
+#: Seconds per (learner, level) of the real course on one core, for the cohort estimate:
+#: the level's notebooks executed with their hidden tests (bench/notebook_times.py measures them).
+REAL_JOB_SECONDS = (60.0, 180.0)
+
+
+def tiny_cohort(dest: Path, learners: int) -> Path:
+    course = make_tiny_course(dest)
+    run_course(course, "init")
+    run_course(course, "release", "level1")
+    release = course / "release" / "level1" / "01-tiny.ipynb"
+    for i in range(learners):
+        nb = nbformat.read(release, 4)
+        nb.cells[1].source = ANSWERS[i % len(ANSWERS)]
+        folder = dest.parent / "work" / f"l{i:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / "01-tiny.ipynb")
+        submit(course, "level1", f"l{i:05d}", folder)
+    return course
+
+
+def start_workers(url: str, queue: str, n: int) -> list[subprocess.Popen]:
+    cmd = [sys.executable, "-m", "course", "worker", "--redis-url", url, "--queue", queue,
+           "--heartbeat", "2"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(n)]
+    conn = connect(url)
+    from rq import Worker
+
+    deadline = time.monotonic() + 120
+    while sum(1 for w in Worker.all(connection=conn) if queue in w.queue_names()) < n:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the workers did not start")
+        time.sleep(0.1)
+    return procs
+
+
+def stop_workers(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def scores(results) -> dict[str, float]:  # noqa: ANN001 -- JobResults
+    return {r.learner: r.score for r in results}
+
+
+def grade_local(course: Path, pairs: list[tuple[str, str]]) -> tuple[float, dict]:
+    from course.grading import grade
+
+    started = time.perf_counter()
+    results = grade(course, pairs, workers=1)
+    return time.perf_counter() - started, scores(results)
+
+
+def grade_on_workers(course: Path, pairs, url: str, n_workers: int) -> tuple[float, dict, object]:
+    from course.grading.distributed import grade_rq
+
+    queue = f"bench-{n_workers}-{os.getpid()}"
+    procs = start_workers(url, queue, n_workers)
+    try:
+        coordinator = Coordinator(connect(url), queue_name=queue)
+        started = time.perf_counter()
+        results = grade_rq(course, pairs, url, coordinator=coordinator)
+        seconds = time.perf_counter() - started
+    finally:
+        stop_workers(procs)
+    if any(not r.ok for r in results):
+        raise RuntimeError("; ".join(f"{r.learner}: {r.reason}" for r in results if not r.ok))
+    return seconds, scores(results), coordinator.stats
+
+
+def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None) -> tuple[float, float]:
+    """(results recorded per busy second, per wall second) with trivial jobs on 2 workers."""
+    from course.grading import engine
+
+    if db_url:
+        os.environ["COURSE_DB_URL"] = db_url
+        run_course(course, "init")
+    learners = sorted(p.name for p in (course / "submitted").iterdir() if p.name.startswith("l"))
+    canned = engine.execute_job(engine.prepare_job(course, "level1", learners[0]),
+                                sandbox="best")
+    queue = f"bench-ceiling-{os.getpid()}"
+    procs = start_workers(url, queue, 2)
+    recorded = []
+    try:
+        def items():
+            for i in range(n_jobs):
+                learner = learners[i % len(learners)]
+                job = engine.prepare_job(course, "level1", learner)
+                yield WorkItem(f"{i}/{learner}", "course.grading.rq_tasks.echo",
+                               {"output": canned, "job": job}, 60)
+
+        def on_result(item, output, _meta):  # noqa: ANN001
+            recorded.append(engine.record_job(course, item.payload["job"], output))
+
+        coordinator = Coordinator(connect(url), queue_name=queue, window=400)
+        stats = coordinator.run(items(), on_result, lambda item, reason: print(item.key, reason))
+    finally:
+        stop_workers(procs)
+        os.environ.pop("COURSE_DB_URL", None)
+    assert len(recorded) == n_jobs
+    busy = stats.seconds - stats.idle_seconds
+    return n_jobs / busy, n_jobs / stats.seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--learners", type=int, default=8, help="tiny cohort size")
+    parser.add_argument("--trivial", type=int, default=200, help="trivial jobs for the ceiling")
+    parser.add_argument("--postgres", action="store_true", help="also the ceiling on PostgreSQL")
+    args = parser.parse_args()
+    url = redis_url()
+    print(f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} "
+          "(other work on this machine inflates every figure)")
+    with tempfile.TemporaryDirectory(prefix="bench-distributed-") as tmp:
+        course = tiny_cohort(Path(tmp) / "course", args.learners)
+        pairs = [(f"l{i:05d}", "level1") for i in range(args.learners)]
+        local_s, local_scores = grade_local(course, pairs)
+        print(f"\n1. tiny cohort, {args.learners} learners × 1 notebook")
+        print(f"   local, 1 worker      {local_s:7.1f} s  {args.learners / local_s:6.2f} jobs/s")
+        per_job = []
+        for n in (1, 2):
+            seconds, got, stats = grade_on_workers(course, pairs, url, n)
+            same = "same scores" if got == local_scores else f"DIFFERENT scores: {got}"
+            print(f"   rq, {n} worker(s)      {seconds:7.1f} s  {args.learners / seconds:6.2f} "
+                  f"jobs/s  coordinator busy {stats.busy_fraction:4.0%}  ({same})")
+            per_job.append(seconds * n / args.learners)
+        job_s = statistics.mean(per_job)
+        print(f"   one tiny job takes {job_s:.1f} s of a worker")
+        print(f"\n2. coordinator ceiling, {args.trivial} trivial jobs (canned executed notebook)")
+        rate, wall_rate = ceiling(course, url, args.trivial)
+        print(f"   SQLite gradebook:     {rate:6.1f} results recorded per busy second "
+              f"({wall_rate:.1f}/s wall, 2 trivial workers)")
+        if args.postgres:
+            from course.services.postgres import start_postgres
+
+            server = start_postgres()
+            try:
+                pg_rate, pg_wall = ceiling(course, url, args.trivial,
+                                           server.create_database("bench"))
+            finally:
+                server.stop()
+            print(f"   PostgreSQL gradebook: {pg_rate:6.1f} results recorded per busy second "
+                  f"({pg_wall:.1f}/s wall)")
+        print("\n3. what one coordinator can feed (results/s × seconds per job)")
+        for seconds in (job_s, *REAL_JOB_SECONDS):
+            label = "tiny job" if seconds == job_s else "real level"
+            print(f"   {label:10} of {seconds:5.0f} s: up to {rate * seconds:8.0f} workers")
+        print(f"\n   a 10 000 learner × 3 level cohort ({COHORT} jobs) at "
+              f"{REAL_JOB_SECONDS[0]:.0f}-{REAL_JOB_SECONDS[1]:.0f} s per level:")
+        floor_h = COHORT / rate / 3600
+        for k in (2, 16, 64, 256):
+            lo, hi = (max(COHORT * s / k / 3600, floor_h) for s in REAL_JOB_SECONDS)
+            print(f"   K = {k:3} workers: {lo:6.1f} to {hi:6.1f} h")
+        print(f"   (never under {floor_h:.2f} h: the coordinator records {rate:.0f} results/s)")
+
+
+if __name__ == "__main__":
+    main()
