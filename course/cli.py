@@ -102,21 +102,28 @@ def _progress() -> Progress:
 
 def _summary(results) -> Table:
     table = Table(title="Grading summary")
-    for col in ("learner", "level", "auto score", "result", "time"):
+    for col in ("learner", "level", "auto score", "result", "notes", "time"):
         table.add_column(col)
     for r in results:
-        score = f"{r.score:g}/{r.max_score:g}" if r.ok else "-"
+        score = f"{r.score:g}/{r.max_score:g}" if r.criteria else "-"
+        notes = [f"{n}: {m}" for n, m in sorted(getattr(r, "errors", {}).items())]
+        flags = getattr(r, "flags", [])
+        if flags:
+            notes.append(f"{len(flags)} integrity flag(s): " + "; ".join(
+                (f"{f['criterion']}: " if f.get("criterion") else "") + f["message"] for f in flags[:3]))
         table.add_row(r.learner, r.level, score, "graded" if r.ok else f"[red]{r.reason}[/red]",
-                      f"{r.seconds:.0f} s")
+                      "\n".join(notes) if r.ok else "", f"{r.seconds:.0f} s")
     return table
 
 
-def _run_grading(root: Path, pairs: list[tuple[str, str]]):
+def _run_grading(root: Path, pairs: list[tuple[str, str]], workers: int | None = None,
+                 isolation: str = "sandbox"):
     from .grading import grade as do_grade
 
     with _progress() as progress:
         task = progress.add_task("grading", total=len(pairs))
-        results = do_grade(root, pairs, lambda _r: progress.advance(task))
+        results = do_grade(root, pairs, lambda _r: progress.advance(task), workers=workers,
+                           isolation=isolation)
     console.print(_summary(results))
     return results
 
@@ -134,6 +141,11 @@ def _run_distributed(root: Path, pairs: list[tuple[str, str]], redis_url: str, *
 @main.command()
 @click.argument("level", type=LEVEL, required=False)
 @click.option("--learner", callback=_learner, help="Grade only this learner.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Jobs graded at once (default: one per CPU).")
+@click.option("--allow-reduced-isolation", is_flag=True,
+              help="Grade without the bubblewrap sandbox where it cannot run (learner code can then "
+                   "read the course folder and reach the network).")
 @click.option("--backend", type=click.Choice(["local", "rq"]), default="local", show_default=True,
               help="local: on this machine; rq: on `course worker` processes fed through Redis.")
 @click.option("--redis-url", envvar="COURSE_REDIS_URL",
@@ -146,9 +158,10 @@ def _run_distributed(root: Path, pairs: list[tuple[str, str]], redis_url: str, *
 @click.option("--stale-after", type=click.FloatRange(0.5), default=None,
               help="Seconds without a heartbeat after which a worker's job is given to another "
                    "(--backend rq; default: 3 of the worker's heartbeats + 5 s).")
-def grade(level: str | None, learner: str | None, backend: str, redis_url: str | None,
+def grade(level: str | None, learner: str | None, workers: int | None,
+          allow_reduced_isolation: bool, backend: str, redis_url: str | None,
           db_url: str | None, queue_name: str, stale_after: float | None) -> None:
-    """Autograde every submitted (learner, level), or only LEVEL / --learner."""
+    """Autograde every submitted (learner, level), or only LEVEL / --learner, in a sandbox."""
     from .check import ensure_registered
     from .config import DB_URL_ENV, normalize_db_url
     from .submit import submitted_pairs
@@ -164,11 +177,12 @@ def grade(level: str | None, learner: str | None, backend: str, redis_url: str |
               + (f" level {level}" if level else "") + (f" learner {learner}" if learner else ""))
     for lvl in sorted({lvl for _, lvl in pairs}):
         ensure_registered(root, lvl)
+    isolation = "best" if allow_reduced_isolation else "sandbox"
     if backend == "rq":
-        results = _run_distributed(root, pairs, redis_url, queue_name=queue_name,
-                                   stale_after=stale_after)
+        results = _run_distributed(root, pairs, redis_url, isolation=isolation,
+                                   queue_name=queue_name, stale_after=stale_after)
     else:
-        results = _run_grading(root, pairs)
+        results = _run_grading(root, pairs, workers, isolation)
     failed = [r for r in results if not r.ok]
     if failed:
         _fail(f"{len(failed)} of {len(results)} submission(s) could not be graded: "
