@@ -24,6 +24,7 @@ import pytest
 from course.grading.rq_queue import Coordinator, WorkItem, connect
 from course.services import redis_url
 from course.services.postgres import PostgresUnavailable, start_postgres
+from course.submit import submit
 
 from .conftest import ROOT, run_course
 from .tiny_course import make_tiny_course
@@ -216,18 +217,75 @@ def test_worker_refuses_an_unreachable_redis():
 
 # --- the tiny course ---------------------------------------------------------------------------
 
-def _tiny_cohort(dest: Path, work: Path, learners: dict[str, tuple[str, float]]) -> Path:
-    course = make_tiny_course(dest)
-    run_course(course, "init")
-    run_course(course, "release", "level1")
+def _submit_all(course: Path, work: Path, learners: dict[str, tuple[str, float]]) -> None:
     for learner, (body, _) in learners.items():
         nb = nbformat.read(course / "release" / "level1" / "01-tiny.ipynb", 4)
         nb.cells[1].source = body
         folder = work / learner
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / "01-tiny.ipynb")
-        run_course(course, "submit", "level1", "--learner", learner, "--from", str(folder))
+        submit(course, "level1", learner, folder)
+
+
+def _tiny_cohort(dest: Path, work: Path, learners: dict[str, tuple[str, float]]) -> Path:
+    course = make_tiny_course(dest)
+    run_course(course, "init")
+    run_course(course, "release", "level1")
+    _submit_all(course, work, learners)
     return course
+
+
+EXPECTED = {learner: score for learner, (_, score) in ANSWERS.items()}
+
+
+def _totals(scores: dict[str, dict[str, float]]) -> dict[str, float]:
+    return {learner: sum(by_id.values()) for learner, by_id in scores.items()}
+
+
+def _grade_rq(course: Path, pool: Workers, *args: str, check: bool = True):
+    return run_course(course, "grade", "--backend", "rq", "--redis-url", pool.url,
+                      "--queue", pool.queue, *args, check=check, timeout=900)
+
+
+def test_two_rq_workers_give_the_same_gradebook_as_local_grading(workers, tmp_path):
+    from rq import Worker
+
+    local = _tiny_cohort(tmp_path / "local", tmp_path / "w1", ANSWERS)
+    run_course(local, "grade", "--workers", "1")
+    distributed = _tiny_cohort(tmp_path / "rq", tmp_path / "w2", ANSWERS)
+    workers.start(2)
+    out = _grade_rq(distributed, workers)
+    assert "3/3" in out.stdout and "graded" in out.stdout
+    assert _scores(distributed) == _scores(local)
+    assert _totals(_scores(distributed)) == EXPECTED
+    for learner in ANSWERS:  # the coordinator wrote autograded/ from the workers' JSON
+        assert (distributed / "autograded" / learner / "level1" / "01-tiny.ipynb").is_file()
+    conn = connect(workers.url)
+    done = [w.successful_job_count for w in Worker.all(connection=conn)
+            if workers.queue in w.queue_names()]
+    assert sum(done) == len(ANSWERS) and len(done) == 2
+
+
+def test_killing_a_worker_mid_job_still_grades_the_whole_cohort(workers, tmp_path):
+    course = _tiny_cohort(tmp_path / "course", tmp_path / "w", ANSWERS)
+    first, _second = workers.start(2, heartbeat=1)
+    env = dict(os.environ, COURSE_ROOT=str(course), NO_COLOR="1", COLUMNS="200")
+    grading = subprocess.Popen(
+        [sys.executable, "-m", "course", "grade", "--backend", "rq", "--redis-url", workers.url,
+         "--queue", workers.queue, "--stale-after", "4"],
+        cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        watcher = Coordinator(connect(workers.url), queue_name=workers.queue)
+        _wait_running(watcher, 2, timeout=300)
+        time.sleep(0.5)
+        workers.kill(first)  # the worker, its work horse and the sandbox under it
+        out, err = grading.communicate(timeout=900)
+    finally:
+        if grading.poll() is None:
+            grading.kill()
+    assert grading.returncode == 0, f"{out}\n{err}"
+    assert "enqueueing attempt 2" in err, err  # the coordinator noticed, not RQ's own timeouts
+    assert _totals(_scores(course)) == EXPECTED
 
 
 def _scores(course: Path, db_url: str | None = None) -> dict[str, dict[str, float]]:
@@ -256,19 +314,12 @@ def test_postgresql_gradebook_gets_the_same_scores_as_sqlite(postgres, tmp_path)
     env_runs = [("init",), ("release", "level1")]
     for args in env_runs:
         _run_with_db(pg_course, bare, *args)
-    for learner, (body, _) in ANSWERS.items():
-        folder = tmp_path / "w2" / learner
-        folder.mkdir(parents=True)
-        nb = nbformat.read(pg_course / "release" / "level1" / "01-tiny.ipynb", 4)
-        nb.cells[1].source = body
-        nbformat.write(nb, folder / "01-tiny.ipynb")
-        run_course(pg_course, "submit", "level1", "--learner", learner, "--from", str(folder))
+    _submit_all(pg_course, tmp_path / "w2", ANSWERS)
     out = run_course(pg_course, "grade", "--db-url", bare)
     assert "3/3" in out.stdout
     assert not (pg_course / "gradebook.db").exists(), "grading wrote a SQLite gradebook"
-    expected = {learner: score for learner, (_, score) in ANSWERS.items()}
     pg_scores = _scores(pg_course, bare)
-    assert {k: sum(v.values()) for k, v in pg_scores.items()} == expected
+    assert _totals(pg_scores) == EXPECTED
     assert pg_scores == _scores(sqlite_course)
     # course feedback reads the same database, from COURSE_DB_URL
     _run_with_db(pg_course, bare, "feedback")

@@ -91,8 +91,12 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
     def on_failure(item: WorkItem, reason: str) -> None:
         failed(item.payload["learner"], item.payload["level"], reason)
 
-    coordinator.run(items(), on_result, on_failure)
-    log.info("distributed grading: %s", coordinator.stats)
+    stats = coordinator.run(items(), on_result, on_failure)
+    if stats.requeued or stats.duplicates:
+        log.warning("%d job(s) given to another worker (workers lost: %s); %d duplicate "
+                    "result(s) ignored", stats.requeued, ", ".join(sorted(stats.lost_workers)) or
+                    "none", stats.duplicates)
+    log.info("distributed grading: %s", stats)
     return [results[pair] for pair in pairs]
 
 
