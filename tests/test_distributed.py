@@ -340,3 +340,20 @@ def _run_with_db(course: Path, db_url: str, *args: str) -> subprocess.CompletedP
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"course {' '.join(args)}:\n{proc.stdout}\n{proc.stderr}"
     return proc
+
+
+def test_a_grading_job_executed_twice_is_recorded_once(workers, tmp_path):
+    from course.grading.distributed import grade_rq
+
+    course = _tiny_cohort(tmp_path / "course", tmp_path / "w", ANSWERS)
+    # Workers that heartbeat every 30 s look lost to a coordinator expecting one within 1 s, so
+    # every job is given to a second worker while the first still runs it: both send results.
+    workers.start(4, heartbeat=30)
+    coordinator = _coordinator(workers, stale_after=1, max_attempts=5)
+    seen = []
+    results = grade_rq(course, list((learner, "level1") for learner in ANSWERS), workers.url,
+                       seen.append, coordinator=coordinator)
+    assert sorted(r.learner for r in seen) == sorted(ANSWERS)  # progress once per learner
+    assert {r.learner: r.score for r in results} == EXPECTED
+    assert _totals(_scores(course)) == EXPECTED
+    assert coordinator.stats.requeued >= len(ANSWERS)
