@@ -31,7 +31,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.grading.rq_queue import Coordinator, WorkItem, connect  # noqa: E402
+from course.grading.rq_queue import Coordinator, connect  # noqa: E402
 from course.services import redis_url  # noqa: E402
 from course.submit import submit  # noqa: E402
 from tests.conftest import run_course  # noqa: E402
@@ -118,37 +118,40 @@ def grade_on_workers(course: Path, pairs, url: str, n_workers: int) -> tuple[flo
 
 
 def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None) -> tuple[float, float]:
-    """(results recorded per busy second, per wall second) with trivial jobs on 2 workers."""
+    """(results recorded per busy second, per wall second) of grade_rq with trivial jobs.
+
+    The workers (2) return a canned executed notebook at once; the coordinator prepares,
+    enqueues, receives and records each of `n_jobs` learners as in real grading.
+    """
     from course.grading import engine
+    from course.grading.distributed import grade_rq
 
     if db_url:
         os.environ["COURSE_DB_URL"] = db_url
         run_course(course, "init")
-    learners = sorted(p.name for p in (course / "submitted").iterdir() if p.name.startswith("l"))
-    canned = engine.execute_job(engine.prepare_job(course, "level1", learners[0]),
-                                sandbox="best")
+    release = course / "release" / "level1" / "01-tiny.ipynb"
+    folder = course.parent / "work" / "ceiling"
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(release, 4)
+    nb.cells[1].source = ANSWERS[0]
+    nbformat.write(nb, folder / "01-tiny.ipynb")
+    pairs = [(f"c{i:05d}", "level1") for i in range(n_jobs)]
+    for learner, level in pairs:
+        if not (course / "submitted" / learner / level).is_dir():
+            submit(course, level, learner, folder)
+    canned = engine.execute_job(engine.prepare_job(course, "level1", pairs[0][0]), sandbox="best")
     queue = f"bench-ceiling-{os.getpid()}"
     procs = start_workers(url, queue, 2)
-    recorded = []
     try:
-        def items():
-            for i in range(n_jobs):
-                learner = learners[i % len(learners)]
-                job = engine.prepare_job(course, "level1", learner)
-                yield WorkItem(f"{i}/{learner}", "course.grading.rq_tasks.echo",
-                               {"output": canned, "job": job}, 60)
-
-        def on_result(item, output, _meta):  # noqa: ANN001
-            recorded.append(engine.record_job(course, item.payload["job"], output))
-
         coordinator = Coordinator(connect(url), queue_name=queue, window=400)
-        stats = coordinator.run(items(), on_result, lambda item, reason: print(item.key, reason))
+        results = grade_rq(course, pairs, url, coordinator=coordinator,
+                           task="course.grading.rq_tasks.replay", task_options={"output": canned})
     finally:
         stop_workers(procs)
         os.environ.pop("COURSE_DB_URL", None)
-    assert len(recorded) == n_jobs
-    busy = stats.seconds - stats.idle_seconds
-    return n_jobs / busy, n_jobs / stats.seconds
+    assert all(r.ok and r.score == 3 for r in results), [r.reason for r in results if not r.ok]
+    stats = coordinator.stats
+    return n_jobs / (stats.seconds - stats.idle_seconds), n_jobs / stats.seconds
 
 
 def main() -> None:

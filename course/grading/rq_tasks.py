@@ -76,6 +76,15 @@ def echo(payload: dict, reply: dict) -> dict:
     return _run(work, payload, reply)
 
 
+def replay(payload: dict, reply: dict, output: dict) -> dict:
+    """A trivial grading job: returns a canned executed output without running anything.
+
+    bench/distributed.py measures the coordinator's own ceiling with it (the coordinator still
+    prepares, enqueues and records every job for real).
+    """
+    return _run(lambda _job: output, payload, reply)
+
+
 def report_failure(job: Any, connection: Redis, exc_type: Any, exc_value: Any, _tb: Any) -> None:
     """RQ failure callback: tell the coordinator why an attempt failed (timeout, exception...)."""
     reply = (job.kwargs or {}).get("reply")
