@@ -213,6 +213,20 @@ def test_worker_refuses_an_unreachable_redis():
     assert proc.returncode != 0
     assert "cannot reach Redis at redis://127.0.0.1:1/0" in proc.stderr
     assert "Traceback" not in proc.stderr
+    assert "Usage:" in run_course(ROOT, "worker", "--help").stdout
+
+
+def test_grade_on_rq_says_what_is_missing(tmp_path):
+    course = _tiny_cohort(tmp_path / "course", tmp_path / "w", {"good": ANSWERS["good"]})
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_REDIS_URL"}
+    for args, needle in ((["--backend", "rq"], "--backend rq needs --redis-url"),
+                         (["--backend", "rq", "--redis-url", "redis://127.0.0.1:1/0"],
+                          "cannot reach Redis at redis://127.0.0.1:1/0")):
+        proc = subprocess.run([sys.executable, "-m", "course", "grade", *args], cwd=course,
+                              env=dict(env, COURSE_ROOT=str(course)), capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode != 0 and needle in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
 
 
 # --- the tiny course ---------------------------------------------------------------------------

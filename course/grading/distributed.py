@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..config import grading_limits
+from ..config import CourseError, grading_limits
 from ..notebooks import source_notebooks
 from .rq_queue import QUEUE_NAME, Coordinator, WorkItem, connect
 
@@ -44,12 +44,22 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
     `progress(result)` is called once per pair, as results are recorded, like local grading.
     `task` and `task_options` name what the workers run (the benchmark's trivial task).
     """
+    import redis
+    from rq import Worker
+
     from . import engine
 
     root = Path(root)
-    coordinator = coordinator or Coordinator(
-        connect(redis_url), queue_name=queue_name, max_attempts=max_attempts,
-        stale_after=stale_after, window=window)
+    try:
+        coordinator = coordinator or Coordinator(
+            connect(redis_url), queue_name=queue_name, max_attempts=max_attempts,
+            stale_after=stale_after, window=window)
+        coordinator.connection.ping()
+        if not Worker.count(queue=coordinator.queue):
+            log.warning("no `course worker` listens on queue %s of %s yet: jobs wait for one",
+                        coordinator.queue.name, redis_url)
+    except redis.RedisError as exc:
+        raise CourseError(f"cannot reach Redis at {redis_url}: {exc}") from None
     results: dict[tuple[str, str], object] = {}
     timeouts = {level: job_timeout(root, level) for level in {lvl for _, lvl in pairs}}
     started = {pair: time.monotonic() for pair in pairs}
@@ -95,8 +105,13 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
     def on_failure(item: WorkItem, reason: str) -> None:
         failed(item.payload["learner"], item.payload["level"], reason)
 
-    with shared_db_engines():
-        stats = coordinator.run(items(), on_result, on_failure)
+    try:
+        with shared_db_engines():
+            stats = coordinator.run(items(), on_result, on_failure)
+    except redis.RedisError as exc:
+        raise CourseError(f"lost Redis at {redis_url} after {len(results)} of {len(pairs)} "
+                          f"result(s), which are recorded; run the same command again to complete "
+                          f"the cohort ({exc})") from None
     if stats.requeued or stats.duplicates:
         log.warning("%d job(s) given to another worker (workers lost: %s); %d duplicate "
                     "result(s) ignored", stats.requeued, ", ".join(sorted(stats.lost_workers)) or

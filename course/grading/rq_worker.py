@@ -35,11 +35,12 @@ def default_name() -> str:
 
 def preload() -> None:
     """Import the grading code once in the worker, so each forked work horse starts at once."""
-    try:
-        from . import engine  # noqa: F401
-    except ImportError:  # an engine-less checkout can still run the trivial tasks
-        log.info("course.grading.engine is not importable: only trivial tasks will run")
-    from . import rq_tasks  # noqa: F401
+    from . import engine, rq_tasks  # noqa: F401
+    from .sandbox import REDUCED_ISOLATION, sandbox_available
+
+    if not sandbox_available():
+        log.warning("this worker has no bubblewrap sandbox: its jobs fail unless the coordinator "
+                    "runs `course grade --allow-reduced-isolation` (%s)", REDUCED_ISOLATION)
 
 
 def run_worker(redis_url: str, *, burst: bool = False, name: str | None = None,
