@@ -76,10 +76,12 @@ def _reset_grades(root: Path, level: str, learner: str, submitted_at: str | None
         for nb_sub in submission.notebooks:
             for grade in nb_sub.grades:
                 grade.auto_score = None
-                if not _is_manual(grade):
+                if _is_manual(grade):
+                    grade.needs_manual_grade = True  # a person grades (or re-checks) it
+                else:
                     grade.manual_score = None
                     grade.extra_credit = None
-                grade.needs_manual_grade = False
+                    grade.needs_manual_grade = False
             for comment in nb_sub.comments:
                 comment.auto_comment = None
         gb.db.commit()
