@@ -231,6 +231,10 @@ def main(argv: list[str]) -> int:
             notebooks[name] = nbformat.reads((workdir / f"{name}.ipynb").read_text(), as_version=4)
         except Exception as exc:
             errors[name] = f"the notebook could not be read: {exc}"
+    # Nothing of the job stays on disk for learner code to read: the restored test cells (hidden
+    # tests included) live only in this process, which the kernel cannot inspect (not dumpable).
+    for path in [jobdir / "job.json", *(workdir / f"{name}.ipynb" for name in spec["notebooks"])]:
+        path.unlink(missing_ok=True)
     flags: list[dict] = []
     executed: dict[str, str] = {}
     for name, nb in notebooks.items():

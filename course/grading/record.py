@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import threading
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from nbgrader.preprocessors import (
     LimitOutput,
     SaveAutoGrades,
 )
+from sqlalchemy.exc import SAWarning
 
 from ..config import load_config
 from ..nbgrader_app import gradebook
@@ -37,6 +39,8 @@ from .result import JobResult
 from .scores import level_results
 
 log = logging.getLogger(__name__)
+# nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.
+warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.api")
 
 POST = (IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
         CheckCellMetadata)
