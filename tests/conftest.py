@@ -85,7 +85,7 @@ def graded_course(tmp_path_factory) -> Path:
 # With pytest-xdist (`make test` runs two workers), tests that share a session or module fixture
 # run on one worker, so each graded course is built once.
 _GROUPS = {"test_course_grading.py": "graded_course", "test_cli.py": "tiny_course",
-           "test_distributed.py": "distributed"}
+           "test_engine.py": "engine", "test_distributed.py": "distributed"}
 
 
 def pytest_collection_modifyitems(config, items):

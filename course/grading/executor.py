@@ -21,12 +21,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from nbclient.exceptions import DeadKernelError
-from nbformat import NotebookNode
-from nbgrader.preprocessors import Execute
+# jsonschema imports rfc3987_syntax when it is installed, which builds a parser for seconds; the
+# executor never validates URIs, so it skips that import (it is paid once per job otherwise).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from course.grading import guard
+import nbformat  # noqa: E402
+from jupyter_client.manager import AsyncKernelManager  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbclient.exceptions import DeadKernelError  # noqa: E402
+from nbformat import NotebookNode  # noqa: E402
+
+from course.grading import guard  # noqa: E402
 
 log = logging.getLogger("course.grading.executor")
 
@@ -53,11 +58,18 @@ def _error_output(message: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename="NotRun", evalue=message, traceback=[message])
 
 
-class GuardedExecute(Execute):
-    """nbgrader's Execute, plus: the integrity guard, timeouts noted per cell, output size cap."""
+class GuardedExecute(NotebookClient):
+    """nbgrader's Execute (same settings and error recording, without importing nbgrader), plus:
+    the integrity guard, timeouts noted per cell, and an output size cap."""
 
     def __init__(self, *, nonce: str, output_bytes: int, **kw: Any) -> None:
-        super().__init__(**kw)
+        kw.setdefault("kernel_manager_class", AsyncKernelManager)
+        super().__init__(nbformat.v4.new_notebook(), **kw)
+        self.error_on_timeout = {
+            "ename": "CellTimeoutError", "evalue": "",
+            "traceback": ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"],
+        }
+        self.raise_on_iopub_timeout = True
         self.nonce = nonce
         self.output_bytes = output_bytes
         self.current: int | None = None
@@ -89,6 +101,20 @@ class GuardedExecute(Execute):
                 self.tampered[cell_index] = changed
         self.current = cell_index
         return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+    def on_cell_executed(self, **kwargs: Any) -> None:
+        """As nbgrader's Execute: an error reply without an error output (showtraceback replaced)
+        still leaves an error in the cell."""
+        cell, reply = kwargs["cell"], kwargs["execute_reply"]
+        if reply["content"]["status"] != "error":
+            return
+        if any(o.output_type == "error" and o.ename == reply["content"].get("ename") for o in cell.outputs):
+            return
+        tb = reply["content"].get("traceback") or [
+            "ERROR: An error occurred while showtraceback was disabled"]
+        cell.outputs.append(nbformat.v4.new_output(
+            "error", ename=reply["content"].get("ename", "Error"),
+            evalue=reply["content"].get("evalue", ""), traceback=tb))
 
     async def _async_handle_timeout(self, timeout: int, cell: NotebookNode | None = None):
         if self.current is not None and cell is not None:
@@ -205,6 +231,10 @@ def main(argv: list[str]) -> int:
             notebooks[name] = nbformat.reads((workdir / f"{name}.ipynb").read_text(), as_version=4)
         except Exception as exc:
             errors[name] = f"the notebook could not be read: {exc}"
+    # Nothing of the job stays on disk for learner code to read: the restored test cells (hidden
+    # tests included) live only in this process, which the kernel cannot inspect (not dumpable).
+    for path in [jobdir / "job.json", *(workdir / f"{name}.ipynb" for name in spec["notebooks"])]:
+        path.unlink(missing_ok=True)
     flags: list[dict] = []
     executed: dict[str, str] = {}
     for name, nb in notebooks.items():

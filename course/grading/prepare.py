@@ -8,6 +8,7 @@ cells, stripped metadata, invalid JSON) become flags or per-notebook errors.
 
 from __future__ import annotations
 
+import copy
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,6 +127,10 @@ def integrity_findings(name: str, nb: NotebookNode, src: dict) -> list[dict]:
                 flags.append(flag(gid, name, f"the test cell {gid} was edited; the instructor's "
                                              "copy was run instead and this criterion earns no credit"))
     for gid, count in seen.items():
+        if count > 1:  # keep the last copy graded (as nbgrader's DeduplicateIds), the others plain
+            copies = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") == gid]
+            for cell in copies[:-1]:
+                cell.metadata.pop("nbgrader", None)
         if count > 1 and gid in criteria:
             flags.append(flag(gid, name, f"the graded cell {gid} appears {count} times (copied); "
                                          "this criterion earns no credit"))
@@ -141,11 +146,29 @@ def integrity_findings(name: str, nb: NotebookNode, src: dict) -> list[dict]:
 
 
 def sanitize(nb: NotebookNode, resources: dict, config) -> NotebookNode:  # noqa: ANN001
-    """nbgrader's pre-execution preprocessors, with the course's configuration."""
+    """nbgrader's pre-execution preprocessors, with the course's configuration.
+
+    OverwriteCells.add_missing_cells puts a deleted test cell back after the cell before it, and
+    fails when that cell is gone too (stripped metadata): then the notebook is sanitized without
+    restoring cells, and the missing criteria (already flagged) score zero.
+    """
     quiet = _Quiet(logging.getLogger("course.grading.nbgrader"), {})
-    for cls in SANITIZE:
-        nb, resources = cls(config=config, log=quiet)(nb, resources)
-    return nb
+
+    def run(cfg) -> NotebookNode:  # noqa: ANN001
+        work, res = copy.deepcopy(nb), copy.deepcopy(resources)
+        for cls in SANITIZE:
+            work, res = cls(config=cfg, log=quiet)(work, res)
+        return work
+
+    try:
+        return run(config)
+    except Exception:
+        if not config.OverwriteCells.get("add_missing_cells"):
+            raise
+        log.debug("restoring missing cells failed; sanitizing without it", exc_info=True)
+        fallback = copy.deepcopy(config)
+        fallback.OverwriteCells.add_missing_cells = False
+        return run(fallback)
 
 
 def _submitted_at(folder: Path) -> str | None:

@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import threading
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from nbgrader.preprocessors import (
     LimitOutput,
     SaveAutoGrades,
 )
+from sqlalchemy.exc import SAWarning
 
 from ..config import load_config
 from ..nbgrader_app import gradebook
@@ -37,6 +39,8 @@ from .result import JobResult
 from .scores import level_results
 
 log = logging.getLogger(__name__)
+# nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.
+warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.api")
 
 POST = (IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
         CheckCellMetadata)
@@ -76,10 +80,12 @@ def _reset_grades(root: Path, level: str, learner: str, submitted_at: str | None
         for nb_sub in submission.notebooks:
             for grade in nb_sub.grades:
                 grade.auto_score = None
-                if not _is_manual(grade):
+                if _is_manual(grade):
+                    grade.needs_manual_grade = True  # a person grades (or re-checks) it
+                else:
                     grade.manual_score = None
                     grade.extra_credit = None
-                grade.needs_manual_grade = False
+                    grade.needs_manual_grade = False
             for comment in nb_sub.comments:
                 comment.auto_comment = None
         gb.db.commit()

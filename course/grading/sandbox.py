@@ -218,9 +218,8 @@ def _mount_points(paths: list[Path]) -> list[str]:
 
 def _read_only_paths() -> list[Path]:
     """The Python installation, the venv and the course package (for an editable install)."""
-    import course
-
-    wanted = [Path(sys.base_prefix), Path(sys.prefix), Path(course.__file__).resolve().parent]
+    package = Path(__file__).resolve().parents[1]  # course/
+    wanted = [Path(sys.base_prefix), Path(sys.prefix), package]
     paths: list[Path] = []
     for p in wanted:
         p = p.resolve()
