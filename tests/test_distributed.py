@@ -265,10 +265,18 @@ def test_two_rq_workers_give_the_same_gradebook_as_local_grading(workers, tmp_pa
     from rq import Worker
 
     local = _tiny_cohort(tmp_path / "local", tmp_path / "w1", ANSWERS)
-    run_course(local, "grade", "--workers", "1")
     distributed = _tiny_cohort(tmp_path / "rq", tmp_path / "w2", ANSWERS)
+    for course in (local, distributed):  # a broken submission is reported, the others graded
+        broken = course / "submitted" / "broken" / "level1"
+        broken.mkdir(parents=True)
+        (broken / "01-tiny.ipynb").write_text("{ not json")
+    local_out = run_course(local, "grade", "--workers", "1", check=False)
     workers.start(2)
-    out = _grade_rq(distributed, workers)
+    out = _grade_rq(distributed, workers, check=False)
+    for proc in (local_out, out):
+        assert proc.returncode != 0
+        assert "1 of 4 submission(s) could not be graded: broken level1" in proc.stderr
+        assert "not valid notebook JSON" in proc.stderr, proc.stderr
     assert "3/3" in out.stdout and "graded" in out.stdout
     assert _scores(distributed) == _scores(local)
     assert _totals(_scores(distributed)) == EXPECTED
@@ -277,7 +285,7 @@ def test_two_rq_workers_give_the_same_gradebook_as_local_grading(workers, tmp_pa
     conn = connect(workers.url)
     done = [w.successful_job_count for w in Worker.all(connection=conn)
             if workers.queue in w.queue_names()]
-    assert sum(done) == len(ANSWERS) and len(done) == 2
+    assert sum(done) == len(ANSWERS) + 1 and len(done) == 2
 
 
 def test_killing_a_worker_mid_job_still_grades_the_whole_cohort(workers, tmp_path):
