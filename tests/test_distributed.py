@@ -379,3 +379,16 @@ def test_a_grading_job_executed_twice_is_recorded_once(workers, tmp_path):
     assert {r.learner: r.score for r in results} == EXPECTED
     assert _totals(_scores(course)) == EXPECTED
     assert coordinator.stats.requeued >= len(ANSWERS)
+
+
+def test_the_gradebook_url_comes_from_env_then_config(tmp_path, monkeypatch):
+    from course.config import load_config
+
+    course = make_tiny_course(tmp_path / "course")
+    monkeypatch.delenv("COURSE_DB_URL", raising=False)
+    assert load_config(course).CourseDirectory.db_url == f"sqlite:///{course / 'gradebook.db'}"
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + '\nc.CourseDirectory.db_url = "postgres://g@db/c"\n')
+    assert load_config(course).CourseDirectory.db_url == "postgresql+psycopg://g@db/c"
+    monkeypatch.setenv("COURSE_DB_URL", "postgresql://other@db:5433/c")
+    assert load_config(course).CourseDirectory.db_url == "postgresql+psycopg://other@db:5433/c"

@@ -24,7 +24,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from redis import Redis
@@ -86,16 +85,6 @@ def grading_queue(connection: Redis, name: str = QUEUE_NAME) -> Queue:
     return Queue(name, connection=connection, serializer=JSONSerializer)
 
 
-def _parse_time(raw: bytes | None) -> float | None:
-    if not raw:
-        return None
-    text = raw.decode().rstrip("Z")
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
-    except ValueError:
-        return None
-
-
 def _explain(error: str, timeout: int) -> str:
     if "JobTimeoutException" in error:
         return f"grading ran longer than {timeout} s on the worker and was stopped"
@@ -127,6 +116,7 @@ class Coordinator:
         self._current: dict[str, int] = {}  # key -> latest attempt number
         self._done: set[str] = set()
         self._old_ids: list[str] = []  # attempts that may still sit in the queue, unneeded
+        self._beats: dict[str, tuple[bytes, float]] = {}  # worker -> (last heartbeat, seen at)
         self._on_result: OnResult = lambda *_: None
         self._on_failure: OnFailure = lambda *_: None
 
@@ -246,18 +236,30 @@ class Coordinator:
 
     # -- watching workers ---------------------------------------------------------------------
 
-    def _worker_state(self, names: set[str]) -> dict[str, tuple[float | None, float]]:
-        """worker name -> (last heartbeat as a timestamp, None if the worker is gone; interval)."""
+    def _worker_silence(self, names: set[str]) -> dict[str, tuple[float | None, float]]:
+        """worker name -> (seconds since its heartbeat last changed, None if the worker is gone;
+        its heartbeat interval).
+
+        Silence is timed on this machine's clock from when the worker's `last_heartbeat` value
+        last changed, so clock differences between machines do not matter.
+        """
         prefix = Worker.redis_worker_namespace_prefix
         ordered = sorted(names)
         with self.connection.pipeline() as pipe:
             for name in ordered:
                 pipe.hmget(prefix + name, "last_heartbeat", HEARTBEAT_FIELD, "death")
             rows = pipe.execute()
-        state = {}
+        now = time.monotonic()
+        state: dict[str, tuple[float | None, float]] = {}
         for name, (beat, interval, death) in zip(ordered, rows, strict=True):
             seconds = float(interval) if interval else RQ_DEFAULT_HEARTBEAT_S
-            state[name] = (None if death else _parse_time(beat), seconds)
+            if death or not beat:
+                state[name] = (None, seconds)
+                continue
+            seen = self._beats.get(name)
+            if seen is None or seen[0] != beat:
+                self._beats[name] = seen = (beat, now)
+            state[name] = (now - seen[1], seconds)
         return state
 
     def _sweep(self) -> None:
@@ -270,15 +272,14 @@ class Coordinator:
                     pipe.hget(Job.key_for(attempt.rq_id), "worker_name")
                 for attempt, name in zip(mine, pipe.execute(), strict=True):
                     attempt.worker = name.decode() if name else None
-            workers = self._worker_state({a.worker for a in mine if a.worker})
-            now = time.time()
+            workers = self._worker_silence({a.worker for a in mine if a.worker})
             for attempt in mine:
                 if not attempt.worker or attempt.rq_id not in self._attempts:
                     continue
-                beat, interval = workers[attempt.worker]
+                silence, interval = workers[attempt.worker]
                 limit = self.stale_after if self.stale_after is not None else 3 * interval + 5
-                if beat is None or now - beat > limit:
-                    silent = "is gone" if beat is None else f"sent no heartbeat for {now - beat:.0f} s"
+                if silence is None or silence > limit:
+                    silent = "is gone" if silence is None else f"sent no heartbeat for {silence:.0f} s"
                     self.stats.lost_workers.add(attempt.worker)
                     self._lost(attempt, f"worker {attempt.worker} {silent}")
         failed = self.queue.failed_job_registry.get_job_ids(cleanup=False)
