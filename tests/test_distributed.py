@@ -347,6 +347,13 @@ def test_postgresql_gradebook_gets_the_same_scores_as_sqlite(postgres, tmp_path)
     _run_with_db(pg_course, bare, "feedback")
     report = json.loads((pg_course / "feedback" / "good" / "report.json").read_text())
     assert report["levels"]["level1"]["score"] == 3
+    # nbgrader's own commands (and formgrader, which reads the same nbgrader_config.py) see it
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    listed = subprocess.run([str(nbgrader), "db", "student", "list"], cwd=pg_course,
+                            env=dict(os.environ, COURSE_DB_URL=bare), capture_output=True,
+                            text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert all(learner in listed.stdout + listed.stderr for learner in ANSWERS)
     # and nbgrader itself finds the alembic version it expects there
     import sqlalchemy
 
