@@ -121,7 +121,7 @@ def _execute(job: dict, names: list[str], box: Sandbox) -> dict:
         try:
             proc = box.start(inner, jobdir=jobdir, workdir=base / "job" / "work",
                              env=_environment(jobdir), pass_fds=(write_fd,), limits=limits,
-                             cpu_seconds=int(wall) + 60)
+                             cpu_seconds=2 * int(wall) + 60)
         finally:
             os.close(write_fd)
         feeder = threading.Thread(target=_feed, args=(proc.stdin, json.dumps(spec).encode()),
