@@ -40,6 +40,8 @@ c.GradingLimits.cell_timeout = 120  # seconds per cell (nbgrader's own per-cell 
 c.GradingLimits.notebook_timeout = 600  # seconds of wall clock per notebook
 c.GradingLimits.memory_bytes = 4 * 1024**3  # 4 GiB per grading job
 c.GradingLimits.max_processes = 256
+c.GradingLimits.file_bytes = 1024**3  # largest file (and job folder) a grading job may write
+c.GradingLimits.output_bytes = 1024**2  # output kept per cell; the rest is cut with a note
 
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True

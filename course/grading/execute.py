@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: The executor's answer is read up to this size; a bigger answer is refused.
 RESULT_CAP = 256 * 1024**2
+#: Where the job folder is inside the sandbox (a tmpfs; it does not exist on the host).
+SANDBOX_JOBDIR = Path("/job")
 START_UP_SECONDS = 120
 
 
@@ -43,6 +45,14 @@ def _environment(jobdir: Path) -> dict[str, str]:
         # one job per core: libraries must not each start a thread per core
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     }
+
+
+def _feed(stream, data: bytes) -> None:  # noqa: ANN001 -- the executor's stdin
+    try:
+        with stream:
+            stream.write(data)
+    except (BrokenPipeError, OSError):
+        pass
 
 
 def _read_capped(stream, sink: bytearray, cap: int) -> None:  # noqa: ANN001 -- a binary pipe
@@ -97,31 +107,26 @@ def execute_job(job: dict, *, sandbox: Sandbox | str = "sandbox") -> dict:
 def _execute(job: dict, names: list[str], box: Sandbox) -> dict:
     limits = job["limits"]
     started = time.monotonic()
+    # In the sandbox the job folder is a size-limited tmpfs of its own (nothing on the host's
+    # disk); with process limits only it is a private temp folder.
     base = Path(tempfile.mkdtemp(prefix="course-grading-"))
     try:
-        os.chmod(base, 0o711)
-        jobdir = base / "job"
-        for sub in ("work", "home", "tmp"):
-            (jobdir / sub).mkdir(parents=True)
-        for name in names:
-            (jobdir / "work" / f"{name}.ipynb").write_text(job["notebooks"][name], encoding="utf-8")
-        spec = {"notebooks": names, "limits": limits, "nonce": secrets.token_hex(8),
-                "sandboxed": box.mode == "sandbox"}
-        (jobdir / "job.json").write_text(json.dumps(spec))
-        if box.uid is not None:
-            for folder, dirs, files in os.walk(jobdir):
-                os.chown(folder, box.uid, box.uid)
-                for f in (*dirs, *files):
-                    os.chown(os.path.join(folder, f), box.uid, box.uid, follow_symlinks=False)
-        os.chmod(jobdir, 0o700)
+        jobdir = SANDBOX_JOBDIR if box.mode == "sandbox" else base / "job"
+        (base / "job" / "work").mkdir(parents=True)
+        spec = {"notebooks": {n: job["notebooks"][n] for n in names}, "limits": limits,
+                "nonce": secrets.token_hex(8), "sandboxed": box.mode == "sandbox"}
         wall = float(limits["notebook_timeout"]) * len(names) + START_UP_SECONDS
         read_fd, write_fd = os.pipe()
         inner = [sys.executable, "-m", "course.grading.executor", str(jobdir), str(write_fd)]
         try:
-            proc = box.start(inner, jobdir=jobdir, env=_environment(jobdir), pass_fds=(write_fd,),
-                             limits=limits, cpu_seconds=int(wall) + 60)
+            proc = box.start(inner, jobdir=jobdir, workdir=base / "job" / "work",
+                             env=_environment(jobdir), pass_fds=(write_fd,), limits=limits,
+                             cpu_seconds=2 * int(wall) + 60)
         finally:
             os.close(write_fd)
+        feeder = threading.Thread(target=_feed, args=(proc.stdin, json.dumps(spec).encode()),
+                                  daemon=True)
+        feeder.start()
         answer = bytearray()
         stderr = bytearray()
         readers = [threading.Thread(target=_read_capped, daemon=True,

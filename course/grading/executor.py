@@ -1,11 +1,12 @@
 """The executor: runs one job's notebooks, inside the sandbox, and answers with plain JSON.
 
-Usage: python -m course.grading.executor JOBDIR FD
+Usage: python -m course.grading.executor JOBDIR FD  (the job as JSON on stdin)
 
-JOBDIR holds job.json (names, limits, nonce) and work/<name>.ipynb (notebooks with the
-instructor's test cells restored). The answer, {"notebooks", "errors", "flags", "seconds"}, is
-written once to file descriptor FD (a pipe the grader reads with a size cap). This module imports
-no gradebook code and needs no course folder: the kernel it starts runs learner code.
+The job, {"notebooks": {name: notebook JSON}, "limits", "nonce", "sandboxed"}, comes on stdin and
+stays in this process: the notebooks (instructor's test cells restored, hidden tests included)
+are never written where learner code could read them. Kernels run in JOBDIR/work. The answer,
+{"notebooks", "errors", "flags", "seconds"}, is written once to file descriptor FD (a pipe the
+grader reads with a size cap). This module imports no gradebook code and needs no course folder.
 """
 
 from __future__ import annotations
@@ -221,20 +222,19 @@ def main(argv: list[str]) -> int:
     _harden()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     started = time.monotonic()
-    spec = json.loads((jobdir / "job.json").read_text())
+    spec = json.loads(sys.stdin.buffer.read())
+    sys.stdin.close()
+    for sub in ("work", "home", "tmp"):
+        (jobdir / sub).mkdir(parents=True, exist_ok=True)
     workdir = jobdir / "work"
-    # Read every notebook before any learner code runs: a first notebook cannot rewrite the next.
     notebooks: dict[str, NotebookNode] = {}
     errors: dict[str, str] = {}
-    for name in spec["notebooks"]:
+    for name, text in spec["notebooks"].items():
         try:
-            notebooks[name] = nbformat.reads((workdir / f"{name}.ipynb").read_text(), as_version=4)
+            notebooks[name] = nbformat.reads(text, as_version=4)
         except Exception as exc:
             errors[name] = f"the notebook could not be read: {exc}"
-    # Nothing of the job stays on disk for learner code to read: the restored test cells (hidden
-    # tests included) live only in this process, which the kernel cannot inspect (not dumpable).
-    for path in [jobdir / "job.json", *(workdir / f"{name}.ipynb" for name in spec["notebooks"])]:
-        path.unlink(missing_ok=True)
+    del spec["notebooks"]
     flags: list[dict] = []
     executed: dict[str, str] = {}
     for name, nb in notebooks.items():

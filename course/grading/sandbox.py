@@ -236,6 +236,7 @@ class Sandbox:
     mode: str
     uid: int | None = None
     applied: list[str] = field(default_factory=list)
+    tmpfs_bytes: int = 1024**3
     _cgroups: list[Path] = field(default_factory=list)
 
     def _bwrap(self, jobdir: Path, inner: list[str]) -> list[str]:
@@ -250,22 +251,29 @@ class Sandbox:
                 args += ["--symlink", os.readlink(p), top]
             elif p.is_dir():
                 args += ["--ro-bind", top, top]
-        args += ["--ro-bind", "/etc", "/etc", "--dev", "/dev", "--perms", "1777", "--tmpfs",
-                 "/dev/shm", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"]
+        size = str(self.tmpfs_bytes)
+        args += ["--ro-bind", "/etc", "/etc", "--dev", "/dev",
+                 "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm", "--proc", "/proc",
+                 "--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
         ro = _read_only_paths()
         args += _mount_points([*ro, jobdir])
         for p in ro:
             args += ["--ro-bind", str(p), str(p)]
-        args += ["--bind", str(jobdir), str(jobdir), "--chdir", str(jobdir / "work")]
+        # The job folder: a tmpfs the job's uid can write, counted in its memory cgroup.
+        args += ["--perms", "1777", "--size", size, "--tmpfs", str(jobdir), "--chdir", str(jobdir)]
         if os.geteuid() == 0:
             assert self.uid is not None
             args += ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
                      "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
         return args + inner
 
-    def start(self, inner: list[str], *, jobdir: Path, env: dict[str, str], pass_fds: tuple[int, ...],
-              limits: dict, cpu_seconds: int) -> subprocess.Popen:
-        """Start `inner` (the executor command) with the limits; stdout discarded, stderr piped."""
+    def start(self, inner: list[str], *, jobdir: Path, workdir: Path, env: dict[str, str],
+              pass_fds: tuple[int, ...], limits: dict, cpu_seconds: int) -> subprocess.Popen:
+        """Start `inner` (the executor command) with the limits; stdin and stderr are pipes.
+
+        `jobdir` is the job folder as the executor sees it; `workdir` a host folder to start in
+        (with process limits only, the job folder's work/)."""
+        self.tmpfs_bytes = int(limits["file_bytes"])
         name = f"job-{os.getpid()}-{next(_counter)}"
         self._cgroups, cgroup_applied = _cgroup_dirs(name, int(limits["memory_bytes"]),
                                                      int(limits["max_processes"]))
@@ -285,7 +293,7 @@ class Sandbox:
         procs = [str(g / "cgroup.procs") for g in self._cgroups]
         wrapper = [sys.executable, "-I", "-S", "-c", _ENTER,
                    json.dumps({"cgroups": procs, "rlimits": rlimits}), *cmd]
-        return subprocess.Popen(wrapper, cwd=jobdir / "work", env=env, stdin=subprocess.DEVNULL,
+        return subprocess.Popen(wrapper, cwd=workdir, env=env, stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 pass_fds=pass_fds, start_new_session=True)
 

@@ -33,8 +33,8 @@ from .fixtures.build import HIDDEN_WORDS, INVALID, NOTEBOOK, SCENARIOS
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ALL = {"t_add", "t_mean", "t_words"}
 LIMITS = """
-c.GradingLimits.cell_timeout = 4
-c.GradingLimits.notebook_timeout = 15
+c.GradingLimits.cell_timeout = 8
+c.GradingLimits.notebook_timeout = 20
 c.GradingLimits.memory_bytes = 2 * 1024**3
 c.GradingLimits.max_processes = 64
 """
@@ -44,7 +44,7 @@ c.GradingLimits.max_processes = 64
 EXPECTED: dict[str, tuple[float, set[str], str | None, dict[str, str]]] = {
     "correct": (4, set(), None, {}),
     "wrong": (0, set(), None, {"t_add": "add(1, 2) should be 3", "t_words": "words('a b')"}),
-    "infinite-loop": (0, set(), "cell 3 ran longer than 4 s", {}),
+    "infinite-loop": (0, set(), "cell 3 ran longer than 8 s", {}),
     "gradebook-write": (3, set(), None, {"t_add": "add(1, 2) should be 3"}),
     "silenced-traceback": (0, ALL, None, {"t_mean": "showtraceback"}),
     "input-transformer": (0, ALL, None, {"t_add": "input transformer"}),
