@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import psutil
 import pytest
 
 from course.grading.rq_queue import Coordinator, WorkItem, connect
+from course.grading.sandbox import sandbox_available
 from course.services import redis_url
 from course.services.postgres import PostgresUnavailable, start_postgres
 from course.submit import submit
@@ -256,6 +258,12 @@ def _totals(scores: dict[str, dict[str, float]]) -> dict[str, float]:
     return {learner: sum(by_id.values()) for learner, by_id in scores.items()}
 
 
+def _isolation(course: Path, learner: str) -> list[str]:
+    """What grading.json says was in force, without the per-job uid."""
+    record = json.loads((course / "autograded" / learner / "level1" / "grading.json").read_text())
+    return [re.sub(r"uid \d+", "uid", item) for item in record["isolation"]]
+
+
 def _grade_rq(course: Path, pool: Workers, *args: str, check: bool = True):
     return run_course(course, "grade", "--backend", "rq", "--redis-url", pool.url,
                       "--queue", pool.queue, *args, check=check, timeout=900)
@@ -282,6 +290,10 @@ def test_two_rq_workers_give_the_same_gradebook_as_local_grading(workers, tmp_pa
     assert _totals(_scores(distributed)) == EXPECTED
     for learner in ANSWERS:  # the coordinator wrote autograded/ from the workers' JSON
         assert (distributed / "autograded" / learner / "level1" / "01-tiny.ipynb").is_file()
+        # and the workers ran it in the same sandbox, with the same limits, as local grading
+        assert _isolation(distributed, learner) == _isolation(local, learner)
+        if sandbox_available():
+            assert _isolation(distributed, learner)[0].startswith("bubblewrap")
     conn = connect(workers.url)
     done = [w.successful_job_count for w in Worker.all(connection=conn)
             if workers.queue in w.queue_names()]
