@@ -411,3 +411,25 @@ def test_the_gradebook_url_comes_from_env_then_config(tmp_path, monkeypatch):
     assert load_config(course).CourseDirectory.db_url == "postgresql+psycopg://g@db/c"
     monkeypatch.setenv("COURSE_DB_URL", "postgresql://other@db:5433/c")
     assert load_config(course).CourseDirectory.db_url == "postgresql+psycopg://other@db:5433/c"
+
+
+def test_jobs_of_a_gone_coordinator_are_skipped_and_a_paused_one_gets_them_again(workers):
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    coordinator = _coordinator(workers)
+    items = [WorkItem(f"k{i}", ECHO, {"sleep": 1, "output": i}, 60) for i in range(3)]
+    coordinator._top_up(iter(items))  # enqueued, then the coordinator "dies"
+    coordinator.connection.delete(coordinator.alive_key)
+    (burst,) = workers.start(1, burst=True)
+    assert burst.wait(120) == 0
+    for i in range(3):
+        job = Job.fetch(coordinator._rq_id(f"k{i}", 1), connection=coordinator.connection,
+                        serializer=JSONSerializer)
+        assert job.return_value()["skipped"] is True  # nothing was executed
+    # Had it only been paused, it takes the skipped jobs up again when it resumes.
+    workers.start(1)
+    results, failures = _collect(coordinator, iter(()), timeout=120)
+    assert failures == {}
+    assert {k: (out, meta["attempt"]) for k, (out, meta) in results.items()} == {
+        f"k{i}": (i, 2) for i in range(3)}

@@ -12,7 +12,9 @@ has exactly one outcome:
   registry entry expires (the job's timeout plus a minute) or at a maintenance run.
 
 An item that runs twice (a stale worker that was only slow, a late reply) is handed on once: the
-first reply wins and later ones are counted in `Stats.duplicates`.
+first reply wins and later ones are counted in `Stats.duplicates`. Workers skip the jobs of a
+coordinator whose key (`alive_key`, refreshed as it works) has expired: a killed `course grade`
+leaves no work behind for them, and its rerun enqueues its own jobs.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ QUEUE_NAME = "course-grading"
 HEARTBEAT_FIELD = "course_heartbeat"
 RQ_DEFAULT_HEARTBEAT_S = 30.0
 FAILURE_CALLBACK = "course.grading.rq_tasks.report_failure"
+#: A coordinator that has not refreshed its key for this long is gone (killed, machine down).
+#: It refreshes it at every enqueue, reply and sweep.
+ALIVE_TTL_S = 600
 #: Failures that mean the worker, not the job, went wrong: the item gets another attempt.
 _LOST = ("AbandonedJobError", "Work-horse terminated unexpectedly", "ShutDownImminentException")
 
@@ -109,6 +114,8 @@ class Coordinator:
         self.window = window  # items enqueued ahead of their outcome (memory, here and in Redis)
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self.reply_list = f"course:replies:{self.run_id}"
+        #: Exists while this coordinator runs: workers skip jobs of a coordinator that is gone.
+        self.alive_key = f"course:coordinator:{self.run_id}"
         self.stats = Stats()
         self._items: dict[str, WorkItem] = {}  # key -> item still waiting for its outcome
         self._attempts: dict[str, Attempt] = {}  # rq id -> attempt still waiting for an outcome
@@ -128,12 +135,15 @@ class Coordinator:
 
     def _enqueue(self, item: WorkItem, number: int, pipeline: Any = None) -> None:
         rq_id = self._rq_id(item.key, number)
-        reply = {"list": self.reply_list, "key": item.key, "attempt": number}
+        reply = {"list": self.reply_list, "alive": self.alive_key, "key": item.key,
+                 "attempt": number}
         self.queue.enqueue_call(
             item.func, kwargs={**item.options, "payload": item.payload, "reply": reply}, job_id=rq_id,
             timeout=item.timeout, result_ttl=600, failure_ttl=24 * 3600,
             description=f"course grading {item.key} (attempt {number})",
             on_failure=Callback(FAILURE_CALLBACK), pipeline=pipeline)
+        (pipeline if pipeline is not None else self.connection).set(
+            self.alive_key, b"1", ex=ALIVE_TTL_S)
         self._attempts[rq_id] = Attempt(item.key, number, rq_id)
         self._by_key.setdefault(item.key, []).append(rq_id)
         self._current[item.key] = number
@@ -208,6 +218,11 @@ class Coordinator:
             log.debug("reply for %s, which this run did not submit, ignored", key)
             return
         rq_id = self._rq_id(key, number)
+        if message.get("skipped"):  # a worker took this coordinator for gone (it was paused?)
+            if number == self._current[key] and rq_id in self._attempts:
+                self._lost(self._attempts[rq_id], "a worker found this coordinator silent and "
+                                                  "skipped the job")
+            return
         if "error" in message:
             if number == self._current[key] and rq_id in self._attempts:
                 self._attempt_ended(self._attempts[rq_id], message["error"], message.get("worker"))
@@ -227,11 +242,12 @@ class Coordinator:
         handled = 1
         self._handle_reply(first[1])
         while True:
-            batch = self.connection.lpop(self.reply_list, 100)
+            batch = self.connection.lpop(self.reply_list, 20)
             if not batch:
                 return handled
             for raw in batch:
                 self._handle_reply(raw)
+            self._keep_alive()  # recording a backlog can take a while
             handled += len(batch)
 
     # -- watching workers ---------------------------------------------------------------------
@@ -307,6 +323,7 @@ class Coordinator:
         """
         self._on_result, self._on_failure = on_result, on_failure
         started = time.monotonic()
+        self._keep_alive()
         pending = iter(items)
         more = self._top_up(pending)
         last_sweep = time.monotonic()
@@ -315,6 +332,7 @@ class Coordinator:
                 raise TimeoutError(f"{len(self._items)} item(s) still had no outcome")
             self._drain(0.2)
             if time.monotonic() - last_sweep >= self.sweep_every:
+                self._keep_alive()
                 self._sweep()
                 last_sweep = time.monotonic()
             if more:
@@ -322,6 +340,9 @@ class Coordinator:
         self._cleanup()
         self.stats.seconds = time.monotonic() - started
         return self.stats
+
+    def _keep_alive(self) -> None:
+        self.connection.set(self.alive_key, b"1", ex=ALIVE_TTL_S)
 
     def _cleanup(self) -> None:
         """Cancel attempts nobody needs any more and drop this run's reply list."""
@@ -332,4 +353,4 @@ class Coordinator:
                     job.cancel()
             except Exception:  # already expired, removed or started
                 continue
-        self.connection.delete(self.reply_list)
+        self.connection.delete(self.reply_list, self.alive_key)

@@ -46,10 +46,16 @@ def send_reply(connection: Redis, reply: dict[str, Any], **message: Any) -> None
 
 
 def _run(func: Any, payload: dict, reply: dict) -> dict:
+    connection = _connection()
+    if reply.get("alive") and not connection.exists(reply["alive"]):
+        # the coordinator that enqueued this job is gone (a rerun enqueues its own jobs)
+        log.warning("skipping %s: its coordinator is gone", reply["key"])
+        send_reply(connection, reply, skipped=True)  # should it only have been paused
+        return {"key": reply["key"], "attempt": reply["attempt"], "skipped": True}
     started = time.monotonic()
     output = func(payload)
     seconds = time.monotonic() - started
-    send_reply(_connection(), reply, output=output, seconds=seconds)
+    send_reply(connection, reply, output=output, seconds=seconds)
     return {"key": reply["key"], "attempt": reply["attempt"], "seconds": seconds}
 
 
