@@ -6,7 +6,8 @@ Builds one level1 cohort (reference, partial, blank and broken work) in a course
 it, grades one copy with `nbgrader autograde level1` (one command) and the other with
 `course grade level1 --workers N`, and prints both times, their ratio, whether the scores agree,
 and the efficiency of `course grade` against the pure execution time of the same notebooks
-(executed one after another with nbclient, no grading) divided by the number of workers.
+(as graded, hidden tests included, executed one after another with nbclient, no grading)
+divided by the number of workers.
 Timings depend on what else the machine runs: report its load with the figures.
 """
 
@@ -93,13 +94,17 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess
 
 
 def pure_execution(course: Path, learners: list[str], cell_timeout: int) -> float:
-    """Seconds to execute every submitted notebook once, serially, with nbclient alone."""
+    """Seconds to execute every notebook as graded (the instructor's tests, hidden ones included,
+    restored by prepare_job) once, serially, with nbclient alone: no sandbox, no grading."""
     from nbclient import NotebookClient
+
+    from course.grading.engine import prepare_job
 
     total = 0.0
     for learner in learners:
-        for path in sorted((course / "submitted" / learner / LEVEL).glob("*.ipynb")):
-            nb = nbformat.read(path, as_version=4)
+        job = prepare_job(course, LEVEL, learner)
+        for _name, text in sorted(job["notebooks"].items()):
+            nb = nbformat.reads(text, as_version=4)
             with tempfile.TemporaryDirectory() as tmp:
                 client = NotebookClient(nb, timeout=cell_timeout, allow_errors=True,
                                         kernel_name="python3", resources={"metadata": {"path": tmp}})
@@ -154,7 +159,7 @@ def main() -> int:
                 print(f"pure execution of {len(sample)} learners: {pure:.1f} s, scaled to the cohort")
                 pure *= len(learners) / len(sample)
             ideal = pure / args.workers
-            print(f"pure execution (nbclient, serial): {pure:.1f} s; ideal with {args.workers} "
+            print(f"pure execution (nbclient, serial, as graded): {pure:.1f} s; ideal with {args.workers} "
                   f"workers {ideal:.1f} s; course grade efficiency {ideal / t_engine:.0%}; "
                   f"nbgrader efficiency {pure / t_plain:.0%} of one worker")
         print(f"load average after: {os.getloadavg()[0]:.1f}")

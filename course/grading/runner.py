@@ -21,6 +21,7 @@ from .prepare import prepare_job
 from .record import clean_stale, record_job
 from .result import JobResult
 from .sandbox import Sandbox, open_sandbox, resolve_mode
+from .scores import grading_record
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,16 @@ def run_job(root: Path, level: str, learner: str, sandbox: Sandbox | str = "sand
     return result
 
 
+def expected_seconds(root: Path, learner: str, level: str) -> float:
+    """How long a job will take: its last grading time, else its submission's size as a proxy."""
+    record = grading_record(Path(root), level, learner)
+    if isinstance(record.get("seconds"), int | float) and record["seconds"] > 0:
+        return float(record["seconds"])
+    folder = Path(root) / "submitted" / learner / level
+    size = sum(p.stat().st_size for p in folder.glob("*.ipynb")) if folder.is_dir() else 0
+    return size / 10_000  # about 1 s per 10 kB of notebook, only the order matters
+
+
 def grade(root: Path, pairs: list[tuple[str, str]],
           progress: Callable[[JobResult], None] | None = None,
           workers: int | None = None, isolation: str = "sandbox") -> list[JobResult]:
@@ -67,7 +78,8 @@ def grade(root: Path, pairs: list[tuple[str, str]],
         return []
     mode = resolve_mode(isolation)
     workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
-    pending = list(enumerate(pairs))
+    # Longest jobs first, so no long job starts last while the other workers sit idle.
+    pending = sorted(enumerate(pairs), key=lambda item: -expected_seconds(root, *item[1]))
     busy: set[str] = set()
     results: dict[int, JobResult] = {}
     cond = threading.Condition()
