@@ -74,7 +74,10 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
                               time.monotonic() - started[(learner, level)]))
 
     def items() -> Iterator[WorkItem]:
-        for learner, level in pairs:
+        # Longest jobs first (as local grading does): RQ hands them out in this order.
+        from .runner import expected_seconds
+
+        for learner, level in sorted(pairs, key=lambda pair: -expected_seconds(root, *pair)):
             started[(learner, level)] = time.monotonic()
             try:
                 with _learner_lock(root, learner):
