@@ -132,8 +132,9 @@ def reference_answer(course: Path, folder: Path, level: str) -> None:
 
 
 def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
-            level: str = "level1", answer=tiny_answer) -> tuple[float, float]:  # noqa: ANN001
-    """(results recorded per busy second, per wall second) of grade_rq with trivial jobs.
+            level: str = "level1", answer=tiny_answer) -> tuple[float, float, float]:  # noqa: ANN001
+    """(results recorded per busy second, per wall second, seconds one real execution took)
+    of grade_rq with trivial jobs.
 
     The workers (2) return a canned executed level at once; the coordinator prepares,
     enqueues, receives and records each of `n_jobs` learners as in real grading.
@@ -164,7 +165,8 @@ def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
     assert all(r.ok and r.score == results[0].score > 0 for r in results), \
         [r.reason for r in results if not r.ok]
     stats = coordinator.stats
-    return n_jobs / (stats.seconds - stats.idle_seconds), n_jobs / stats.seconds
+    return (n_jobs / (stats.seconds - stats.idle_seconds), n_jobs / stats.seconds,
+            float(canned.get("seconds", 0.0)))
 
 
 def main() -> None:
@@ -195,7 +197,7 @@ def main() -> None:
         job_s = statistics.mean(per_job)
         print(f"   one tiny job takes {job_s:.1f} s of a worker")
         print(f"\n2. coordinator ceiling, {args.trivial} trivial jobs (canned executed notebook)")
-        rate, wall_rate = ceiling(course, url, args.trivial)
+        rate, wall_rate, _ = ceiling(course, url, args.trivial)
         print(f"   SQLite gradebook:     {rate:6.1f} results recorded per busy second "
               f"({wall_rate:.1f}/s wall, 2 trivial workers)")
         if args.postgres:
@@ -203,7 +205,7 @@ def main() -> None:
 
             server = start_postgres()
             try:
-                pg_rate, pg_wall = ceiling(course, url, args.trivial,
+                pg_rate, pg_wall, _ = ceiling(course, url, args.trivial,
                                            server.create_database("bench"))
             finally:
                 server.stop()
@@ -214,12 +216,13 @@ def main() -> None:
 
             real = make_course(Path(tmp) / "real" / "course")
             run_course(real, "init")
-            real_rate, real_wall = ceiling(real, url, max(20, args.trivial // 4),
+            real_rate, real_wall, real_s = ceiling(real, url, max(20, args.trivial // 4),
                                            level=args.course_level,
                                            answer=lambda c, f: reference_answer(
                                                c, f, args.course_level))
             print(f"   real {args.course_level} (all its notebooks), SQLite: {real_rate:6.1f} "
-                  f"results recorded per busy second ({real_wall:.1f}/s wall)")
+                  f"results recorded per busy second ({real_wall:.1f}/s wall); executing it "
+                  f"once in the sandbox took {real_s:.0f} s")
             rate = real_rate  # the figure that holds for the real cohort
         source = f"real {args.course_level}" if args.course_level else "tiny fixture"
         print(f"\n3. what one coordinator can feed, at {rate:.1f} results/s ({source} ceiling)")
