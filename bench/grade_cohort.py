@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -114,10 +115,40 @@ def pure_execution(course: Path, learners: list[str], cell_timeout: int) -> floa
     return total
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_plain(course: Path) -> tuple[float, float]:
+    nbgrader = str(Path(sys.executable).parent / "nbgrader")
+    cpu = cpu_seconds()
+    seconds, proc = timed([nbgrader, "autograde", LEVEL], course)
+    cpu = cpu_seconds() - cpu
+    print(f"  nbgrader autograde {LEVEL} (serial): {seconds:.1f} s, {cpu:.0f} s CPU, "
+          f"exit {proc.returncode}, load {os.getloadavg()[0]:.1f}", flush=True)
+    return seconds, cpu
+
+
+def run_engine(course: Path, workers: int) -> tuple[float, float]:
+    cpu = cpu_seconds()
+    seconds, proc = timed([sys.executable, "-m", "course", "grade", LEVEL, "--workers", str(workers)],
+                          course)
+    cpu = cpu_seconds() - cpu
+    print(f"  course grade {LEVEL} --workers {workers}: {seconds:.1f} s, {cpu:.0f} s CPU, "
+          f"exit {proc.returncode}, load {os.getloadavg()[0]:.1f}", flush=True)
+    if proc.returncode != 0:
+        print(proc.stdout[-3000:], proc.stderr[-3000:])
+    return seconds, cpu
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learners", type=int, default=12)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="Rounds, alternating the order (nbgrader first, then course first, "
+                             "...), so a change in the machine's load hits both alike.")
     parser.add_argument("--skip-pure", action="store_true", help="Skip the pure execution run.")
     parser.add_argument("--pure-sample", type=int, default=0,
                         help="Execute only the first N learners for the pure time and scale it "
@@ -125,24 +156,31 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
-        plain = make_course(Path(tmp) / "plain")
-        learners = hand_in_cohort(plain, args.learners)
-        engine = Path(tmp) / "engine"
-        shutil.copytree(plain, engine)
+        pristine = make_course(Path(tmp) / "pristine")
+        learners = hand_in_cohort(pristine, args.learners)
         print(f"cohort: {len(learners)} learners of {LEVEL} ({', '.join(KINDS)}), "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
-
-        nbgrader = str(Path(sys.executable).parent / "nbgrader")
-        t_plain, proc = timed([nbgrader, "autograde", LEVEL], plain)
-        print(f"nbgrader autograde {LEVEL} (serial): {t_plain:.1f} s (exit {proc.returncode})",
-              flush=True)
-        t_engine, proc = timed([sys.executable, "-m", "course", "grade", LEVEL,
-                                "--workers", str(args.workers)], engine)
+        plain_t = engine_t = plain_cpu = engine_cpu = 0.0
+        plain = engine = pristine
+        for r in range(args.rounds):
+            plain, engine = Path(tmp) / f"plain{r}", Path(tmp) / f"engine{r}"
+            shutil.copytree(pristine, plain)
+            shutil.copytree(pristine, engine)
+            print(f"round {r + 1}:", flush=True)
+            if r % 2 == 0:
+                t, c = run_plain(plain)
+                t2, c2 = run_engine(engine, args.workers)
+            else:
+                t2, c2 = run_engine(engine, args.workers)
+                t, c = run_plain(plain)
+            plain_t, plain_cpu, engine_t, engine_cpu = plain_t + t, plain_cpu + c, engine_t + t2, engine_cpu + c2
+        n = args.rounds
+        t_plain, t_engine = plain_t / n, engine_t / n
+        print(f"nbgrader autograde {LEVEL} (serial): {t_plain:.1f} s ({plain_cpu / n:.0f} s CPU)")
         print(f"course grade {LEVEL} --workers {args.workers}: {t_engine:.1f} s "
-              f"(exit {proc.returncode})", flush=True)
-        if proc.returncode != 0:
-            print(proc.stdout[-3000:], proc.stderr[-3000:])
-        print(f"speed-up: {t_plain / t_engine:.2f}x", flush=True)
+              f"({engine_cpu / n:.0f} s CPU)")
+        print(f"speed-up: {t_plain / t_engine:.2f}x" + (f" (mean of {n} rounds)" if n > 1 else ""),
+              flush=True)
 
         a, b = scores(plain), scores(engine)
         differ = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
@@ -159,9 +197,9 @@ def main() -> int:
                 print(f"pure execution of {len(sample)} learners: {pure:.1f} s, scaled to the cohort")
                 pure *= len(learners) / len(sample)
             ideal = pure / args.workers
-            print(f"pure execution (nbclient, serial, as graded): {pure:.1f} s; ideal with {args.workers} "
-                  f"workers {ideal:.1f} s; course grade efficiency {ideal / t_engine:.0%}; "
-                  f"nbgrader efficiency {pure / t_plain:.0%} of one worker")
+            print(f"pure execution (nbclient, serial, as graded): {pure:.1f} s; ideal with "
+                  f"{args.workers} workers {ideal:.1f} s; course grade efficiency "
+                  f"{ideal / t_engine:.0%}; nbgrader {pure / t_plain:.0%} of one worker")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
