@@ -5,6 +5,7 @@ nbgrader, formgrader and the `course` command all read this file. Grading limits
 """
 
 import os
+import re
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -13,7 +14,12 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 # --- Course layout -----------------------------------------------------------------------------
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.course_id = "ml-engineer-skills"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
+# The gradebook: SQLite in the course folder, or a shared database (PostgreSQL) named by the
+# environment variable COURSE_DB_URL (`course grade --db-url` sets it), which formgrader reads too.
+# A bare postgresql:// URL gets the psycopg (3) driver the course installs.
+_db_url = os.environ.get("COURSE_DB_URL", "").strip()
+c.CourseDirectory.db_url = (re.sub(r"^postgres(?:ql)?://", "postgresql+psycopg://", _db_url)
+                            or "sqlite:///" + os.path.join(ROOT, "gradebook.db"))
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.submitted_directory = "submitted"
@@ -34,6 +40,8 @@ c.GradingLimits.cell_timeout = 120  # seconds per cell (nbgrader's own per-cell 
 c.GradingLimits.notebook_timeout = 600  # seconds of wall clock per notebook
 c.GradingLimits.memory_bytes = 4 * 1024**3  # 4 GiB per grading job
 c.GradingLimits.max_processes = 256
+c.GradingLimits.file_bytes = 1024**3  # largest file (and job folder) a grading job may write
+c.GradingLimits.output_bytes = 1024**2  # output kept per cell; the rest is cut with a note
 
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True

@@ -66,7 +66,7 @@ def check(root: Path, path: Path, learner: str = "me", level: str | None = None)
         for nb in notebooks:
             shutil.copyfile(nb, Path(tmp) / nb.name)
         submit(root, lvl, learner, Path(tmp), replace=False)
-    [result] = grade(root, [(learner, lvl)])
+    [result] = grade(root, [(learner, lvl)], isolation="best")
     if result.ok:
         write_feedback(root, lvl, learner)
     return result

@@ -101,21 +101,38 @@ def _progress() -> Progress:
 
 def _summary(results) -> Table:
     table = Table(title="Grading summary")
-    for col in ("learner", "level", "auto score", "result", "time"):
+    for col in ("learner", "level", "auto score", "result", "notes", "time"):
         table.add_column(col)
     for r in results:
-        score = f"{r.score:g}/{r.max_score:g}" if r.ok else "-"
+        score = f"{r.score:g}/{r.max_score:g}" if r.criteria else "-"
+        notes = [f"{n}: {m}" for n, m in sorted(getattr(r, "errors", {}).items())]
+        flags = getattr(r, "flags", [])
+        if flags:
+            notes.append(f"{len(flags)} integrity flag(s): " + "; ".join(
+                (f"{f['criterion']}: " if f.get("criterion") else "") + f["message"] for f in flags[:3]))
         table.add_row(r.learner, r.level, score, "graded" if r.ok else f"[red]{r.reason}[/red]",
-                      f"{r.seconds:.0f} s")
+                      "\n".join(notes) if r.ok else "", f"{r.seconds:.0f} s")
     return table
 
 
-def _run_grading(root: Path, pairs: list[tuple[str, str]]):
+def _run_grading(root: Path, pairs: list[tuple[str, str]], workers: int | None = None,
+                 isolation: str = "sandbox"):
     from .grading import grade as do_grade
 
     with _progress() as progress:
         task = progress.add_task("grading", total=len(pairs))
-        results = do_grade(root, pairs, lambda _r: progress.advance(task))
+        results = do_grade(root, pairs, lambda _r: progress.advance(task), workers=workers,
+                           isolation=isolation)
+    console.print(_summary(results))
+    return results
+
+
+def _run_distributed(root: Path, pairs: list[tuple[str, str]], redis_url: str, **options):
+    from .grading.distributed import grade_rq
+
+    with _progress() as progress:
+        task = progress.add_task(f"grading on RQ workers ({redis_url})", total=len(pairs))
+        results = grade_rq(root, pairs, redis_url, lambda _r: progress.advance(task), **options)
     console.print(_summary(results))
     return results
 
@@ -123,11 +140,35 @@ def _run_grading(root: Path, pairs: list[tuple[str, str]]):
 @main.command()
 @click.argument("level", type=LEVEL, required=False)
 @click.option("--learner", callback=_learner, help="Grade only this learner.")
-def grade(level: str | None, learner: str | None) -> None:
-    """Autograde every submitted (learner, level), or only LEVEL / --learner."""
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Jobs graded at once (default: one per CPU).")
+@click.option("--allow-reduced-isolation", is_flag=True,
+              help="Grade without the bubblewrap sandbox where it cannot run (learner code can then "
+                   "read the course folder and reach the network).")
+@click.option("--backend", type=click.Choice(["local", "rq"]), default="local", show_default=True,
+              help="local: on this machine; rq: on `course worker` processes fed through Redis.")
+@click.option("--redis-url", envvar="COURSE_REDIS_URL",
+              help="Redis the workers listen on (--backend rq; default: $COURSE_REDIS_URL).")
+@click.option("--db-url", envvar="COURSE_DB_URL",
+              help="Gradebook database, e.g. postgresql://grader@db.example.org/course "
+                   "(default: $COURSE_DB_URL, else nbgrader_config.py's db_url, SQLite).")
+@click.option("--queue", "queue_name", default="course-grading", show_default=True,
+              help="RQ queue (--backend rq).")
+@click.option("--stale-after", type=click.FloatRange(0.5), default=None,
+              help="Seconds without a heartbeat after which a worker's job is given to another "
+                   "(--backend rq; default: 3 of the worker's heartbeats + 5 s).")
+def grade(level: str | None, learner: str | None, workers: int | None,
+          allow_reduced_isolation: bool, backend: str, redis_url: str | None,
+          db_url: str | None, queue_name: str, stale_after: float | None) -> None:
+    """Autograde every submitted (learner, level), or only LEVEL / --learner, in a sandbox."""
     from .check import ensure_registered
+    from .config import DB_URL_ENV, normalize_db_url
     from .submit import submitted_pairs
 
+    if db_url:  # every gradebook user of this process (and of nbgrader) reads it from here
+        os.environ[DB_URL_ENV] = normalize_db_url(db_url)
+    if backend == "rq" and not redis_url:
+        _fail("--backend rq needs --redis-url URL (or COURSE_REDIS_URL)")
     root = _root()
     pairs = submitted_pairs(root, level, learner)
     if not pairs:
@@ -135,7 +176,12 @@ def grade(level: str | None, learner: str | None) -> None:
               + (f" level {level}" if level else "") + (f" learner {learner}" if learner else ""))
     for lvl in sorted({lvl for _, lvl in pairs}):
         ensure_registered(root, lvl)
-    results = _run_grading(root, pairs)
+    isolation = "best" if allow_reduced_isolation else "sandbox"
+    if backend == "rq":
+        results = _run_distributed(root, pairs, redis_url, isolation=isolation,
+                                   queue_name=queue_name, stale_after=stale_after)
+    else:
+        results = _run_grading(root, pairs, workers, isolation)
     from .reports.build import record_history
 
     record_history(root, [r.learner for r in results if r.ok])
@@ -143,6 +189,28 @@ def grade(level: str | None, learner: str | None) -> None:
     if failed:
         _fail(f"{len(failed)} of {len(results)} submission(s) could not be graded: "
               + "; ".join(f"{r.learner} {r.level}: {r.reason}" for r in failed))
+
+
+@main.command()
+@click.option("--redis-url", envvar="COURSE_REDIS_URL", required=True,
+              help="Redis of the coordinator, e.g. redis://grader.example.org:6379/0 "
+                   "(default: $COURSE_REDIS_URL).")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--name", help="Worker name (default: host-pid-random).")
+@click.option("--heartbeat", type=click.IntRange(1, 300), default=10, show_default=True,
+              help="Seconds between heartbeats while a job runs.")
+@click.option("--queue", "queue_name", default="course-grading", show_default=True,
+              help="RQ queue to work on.")
+def worker(redis_url: str, burst: bool, name: str | None, heartbeat: int, queue_name: str) -> None:
+    """Run an RQ worker that grades jobs of `course grade --backend rq` (sandboxed, as local)."""
+    import redis
+
+    from .grading.rq_worker import run_worker
+
+    try:
+        run_worker(redis_url, burst=burst, name=name, heartbeat=heartbeat, queue_name=queue_name)
+    except (OSError, redis.ConnectionError) as exc:
+        _fail(f"cannot reach Redis at {redis_url}: {exc}")
 
 
 @main.command()

@@ -14,6 +14,8 @@ COURSE_ID = "ml-engineer-skills"
 LEVELS: tuple[str, ...] = ("level1", "level2", "level3")
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 CONFIG_FILE = "nbgrader_config.py"
+#: Environment variable naming the gradebook database; wins over nbgrader_config.py's db_url.
+DB_URL_ENV = "COURSE_DB_URL"
 
 
 class CourseError(Exception):
@@ -27,6 +29,13 @@ class GradingLimits(Configurable):
     notebook_timeout = Float(600, help="Seconds of wall clock one notebook may take.").tag(config=True)
     memory_bytes = Integer(4 * 1024**3, help="Memory one grading job may use, in bytes.").tag(config=True)
     max_processes = Integer(256, help="Processes one grading job may run at once.").tag(config=True)
+    file_bytes = Integer(1024**3, help="Largest file a grading job may write, in bytes.").tag(config=True)
+    output_bytes = Integer(1024**2, help="Output kept per notebook cell, in bytes.").tag(config=True)
+
+    def as_dict(self) -> dict:
+        return {"cell_timeout": self.cell_timeout, "notebook_timeout": self.notebook_timeout,
+                "memory_bytes": self.memory_bytes, "max_processes": self.max_processes,
+                "file_bytes": self.file_bytes, "output_bytes": self.output_bytes}
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -49,9 +58,28 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def normalize_db_url(url: str) -> str:
+    """A SQLAlchemy URL whose PostgreSQL driver is psycopg (3), the one the course installs.
+
+    SQLAlchemy reads a bare `postgresql://` as psycopg2, which is not installed.
+    """
+    return re.sub(r"^postgres(?:ql)?://", "postgresql+psycopg://", url.strip())
+
+
+def resolve_db_url(config: Config) -> str:
+    """The gradebook URL: $COURSE_DB_URL, else the config's CourseDirectory.db_url, normalized."""
+    url = os.environ.get(DB_URL_ENV) or config.CourseDirectory.get("db_url") or ""
+    if not url:
+        raise CourseError(f"no gradebook database: set CourseDirectory.db_url in {CONFIG_FILE}")
+    return normalize_db_url(url)
+
+
 def load_config(root: Path) -> Config:
-    """nbgrader_config.py of the course, as nbgrader itself reads it."""
-    return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    """nbgrader_config.py of the course, as nbgrader itself reads it, with the gradebook URL resolved."""
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    if os.environ.get(DB_URL_ENV) or "db_url" in config.CourseDirectory:
+        config.CourseDirectory.db_url = resolve_db_url(config)
+    return config
 
 
 def grading_limits(root: Path) -> GradingLimits:

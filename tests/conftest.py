@@ -86,7 +86,8 @@ def graded_course(tmp_path_factory) -> Path:
 # run on one worker, so each graded course is built once.
 _GROUPS = {"test_course_grading.py": "graded_course", "test_cli.py": "tiny_course",
            "test_review.py": "review_course",
-           "test_reports.py": "graded_course", "test_reports_browser.py": "graded_course"}
+           "test_reports.py": "graded_course", "test_reports_browser.py": "graded_course",
+           "test_engine.py": "engine", "test_distributed.py": "distributed"}
 
 
 def pytest_collection_modifyitems(config, items):

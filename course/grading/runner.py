@@ -1,102 +1,120 @@
-"""Serial grading of (learner, level) jobs, each in its own process with a wall-clock limit."""
+"""Cohort grading: a pool of workers, each job prepared, executed in the sandbox and recorded.
+
+Never two jobs of one learner at once: in this run the scheduler skips a busy learner, and across
+runs (two `course grade` at once) a lock file per learner in autograded/.locks/ serializes them.
+A job that fails in any way becomes that learner's result with the reason; the others go on.
+"""
 
 from __future__ import annotations
 
-import json
+import fcntl
 import logging
 import os
-import signal
-import subprocess
-import sys
-import tempfile
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from ..config import grading_limits
-from ..notebooks import source_notebooks
-from .scores import CriterionResult, level_results
+from .execute import execute_job
+from .prepare import prepare_job
+from .record import clean_stale, record_job
+from .result import JobResult
+from .sandbox import Sandbox, open_sandbox, resolve_mode
+from .scores import grading_record
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class JobResult:
-    """What grading one learner's level gave: scores, or the reason it could not be graded."""
-
-    learner: str
-    level: str
-    ok: bool
-    reason: str = ""
-    seconds: float = 0.0
-    criteria: list[CriterionResult] = field(default_factory=list)
-
-    @property
-    def score(self) -> float:
-        return sum(c.score for c in self.criteria if not c.manual)
-
-    @property
-    def max_score(self) -> float:
-        return sum(c.max_score for c in self.criteria if not c.manual)
-
-
-def _explain_failure(payload: dict) -> str:
-    text = (payload.get("error") or "") + "\n" + (payload.get("log") or "")
-    if "DeadKernelError" in text or "Kernel died" in text:
-        return "the notebook's Python kernel died (os._exit, a crash or running out of memory)"
-    if "NotJSONError" in text or "Notebook does not appear to be JSON" in text:
-        return "a submitted notebook is not valid notebook JSON"
-    lines = [ln for ln in (payload.get("error") or "").strip().splitlines() if ln.strip()]
-    return lines[-1] if lines else "nbgrader autograde failed (see the log with --verbose)"
-
-
-def _limit_resources(memory_bytes: int) -> Callable[[], None]:
-    def apply() -> None:
-        import resource
-
-        os.setsid()  # own process group: a timeout kills the kernel too
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    return apply
-
-
-def run_job(root: Path, level: str, learner: str) -> JobResult:
-    """Autograde one learner's level in a child process with the course's limits."""
-    limits = grading_limits(root)
-    n_notebooks = max(1, len(source_notebooks(root, level)))
-    wall = limits.notebook_timeout * n_notebooks + 60  # + nbgrader's own start-up and bookkeeping
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="course-job-") as tmp:
-        result_path = Path(tmp) / "result.json"
-        cmd = [sys.executable, "-m", "course.grading.job", str(root), level, learner, str(result_path)]
-        proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                preexec_fn=_limit_resources(limits.memory_bytes))
+@contextmanager
+def learner_lock(root: Path, learner: str) -> Iterator[None]:
+    """Hold the learner's lock file (blocks while another run grades this learner)."""
+    folder = Path(root) / "autograded" / ".locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{learner}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            _, stderr = proc.communicate(timeout=wall)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            return JobResult(learner, level, False,
-                             f"grading ran longer than {wall:.0f} s and was stopped",
-                             time.monotonic() - started)
-        seconds = time.monotonic() - started
-        if not result_path.exists():
-            tail = stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-            return JobResult(learner, level, False, f"the grading process failed: {tail[0]}", seconds)
-        payload = json.loads(result_path.read_text())
-    if not payload["success"]:
-        return JobResult(learner, level, False, _explain_failure(payload), seconds)
-    return JobResult(learner, level, True, "", seconds, level_results(root, level, learner))
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_job(root: Path, level: str, learner: str, sandbox: Sandbox | str = "sandbox") -> JobResult:
+    """Prepare, execute and record one (learner, level); never raises."""
+    started = time.monotonic()
+    try:
+        with learner_lock(root, learner):
+            clean_stale(Path(root), level, learner)
+            job = prepare_job(root, level, learner)
+            output = execute_job(job, sandbox=sandbox)
+            result = record_job(root, job, output)
+    except Exception as exc:
+        log.warning("grading %s %s failed", learner, level, exc_info=True)
+        return JobResult(learner, level, False, f"grading failed: {type(exc).__name__}: {exc}",
+                         time.monotonic() - started)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def expected_seconds(root: Path, learner: str, level: str) -> float:
+    """How long a job will take: its last grading time, else its submission's size as a proxy."""
+    record = grading_record(Path(root), level, learner)
+    if isinstance(record.get("seconds"), int | float) and record["seconds"] > 0:
+        return float(record["seconds"])
+    folder = Path(root) / "submitted" / learner / level
+    size = sum(p.stat().st_size for p in folder.glob("*.ipynb")) if folder.is_dir() else 0
+    return size / 10_000  # about 1 s per 10 kB of notebook, only the order matters
 
 
 def grade(root: Path, pairs: list[tuple[str, str]],
-          progress: Callable[[JobResult], None] | None = None) -> list[JobResult]:
-    """Grade each (learner, level) in turn; a failed job never stops the others."""
-    results = []
-    for learner, level in pairs:
-        log.info("grading %s %s", learner, level)
-        result = run_job(root, level, learner)
-        results.append(result)
-        if progress:
-            progress(result)
-    return results
+          progress: Callable[[JobResult], None] | None = None,
+          workers: int | None = None, isolation: str = "sandbox") -> list[JobResult]:
+    """Grade each (learner, level) with `workers` parallel jobs; results in the order of `pairs`.
+
+    isolation: "sandbox" (bubblewrap, refused where it cannot run), "best" (sandbox when it can
+    run, process limits otherwise) or "limits" (process limits only).
+    """
+    if not pairs:
+        return []
+    mode = resolve_mode(isolation)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
+    # Longest jobs first, so no long job starts last while the other workers sit idle.
+    pending = sorted(enumerate(pairs), key=lambda item: -expected_seconds(root, *item[1]))
+    busy: set[str] = set()
+    results: dict[int, JobResult] = {}
+    cond = threading.Condition()
+    report = threading.Lock()
+
+    def take() -> tuple[int, tuple[str, str]] | None:
+        with cond:
+            while pending:
+                for i, (_index, (learner, _level)) in enumerate(pending):
+                    if learner not in busy:
+                        busy.add(learner)
+                        return pending.pop(i)
+                cond.wait()
+            return None
+
+    def work() -> None:
+        with open_sandbox(mode) as box:
+            while (item := take()) is not None:
+                index, (learner, level) = item
+                log.info("grading %s %s", learner, level)
+                try:
+                    result = run_job(root, level, learner, box)
+                finally:
+                    with cond:
+                        busy.discard(learner)
+                        cond.notify_all()
+                results[index] = result
+                if progress:
+                    with report:
+                        progress(result)
+
+    threads = [threading.Thread(target=work, name=f"grader-{n}", daemon=True) for n in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [results.get(i) or JobResult(learner, level, False, "not graded: its worker stopped")
+            for i, (learner, level) in enumerate(pairs)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -57,9 +58,27 @@ def _messages(path: Path) -> dict[str, str | None]:
     return messages
 
 
+def grading_record(root: Path, level: str, learner: str) -> dict:
+    """autograded/<learner>/<level>/grading.json: flags, errors and timing of the last grading."""
+    path = root / "autograded" / learner / level / "grading.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def level_results(root: Path, level: str, learner: str) -> list[CriterionResult]:
-    """Every graded cell of one learner's level, in notebook order (empty if never graded)."""
+    """Every graded cell of one learner's level, in notebook order (empty if never graded).
+
+    A criterion zeroed by an integrity flag carries the flag's message; a notebook that could not
+    run gives its error as the message of each of its criteria.
+    """
     results = []
+    record = grading_record(root, level, learner)
+    flagged = {(f.get("notebook"), f.get("criterion")): f.get("message")
+               for f in record.get("flags", []) if f.get("criterion")}
+    errors = record.get("errors", {})
     with gradebook(root) as gb:
         try:
             submission = gb.find_submission(level, learner)
@@ -67,6 +86,8 @@ def level_results(root: Path, level: str, learner: str) -> list[CriterionResult]
             return []
         for nb_sub in sorted(submission.notebooks, key=lambda n: n.name):
             messages = _messages(root / "autograded" / learner / level / f"{nb_sub.name}.ipynb")
+            if not messages and nb_sub.name in errors:
+                messages = {g.name: errors[nb_sub.name] for g in nb_sub.grades}
             order = {gid: i for i, gid in enumerate(messages)}
             for grade in sorted(nb_sub.grades, key=lambda g: order.get(g.name, len(order))):
                 # Written answers (markdown) and task cells are graded by a person in formgrader.
@@ -75,7 +96,8 @@ def level_results(root: Path, level: str, learner: str) -> list[CriterionResult]
                     id=grade.name, notebook=f"{level}/{nb_sub.name}",
                     score=float(grade.score or 0.0), max_score=float(grade.max_score or 0.0),
                     manual=manual, needs_manual_grade=bool(grade.needs_manual_grade),
-                    message=None if (grade.score or 0) >= (grade.max_score or 0)
-                    else messages.get(grade.name),
+                    message=flagged.get((nb_sub.name, grade.name)) or (
+                        None if (grade.score or 0) >= (grade.max_score or 0)
+                        else messages.get(grade.name)),
                 ))
     return results

@@ -1,0 +1,242 @@
+"""Distributed grading throughput: RQ workers on this machine, and the coordinator's own ceiling.
+
+1. A tiny-fixture cohort (tests/tiny_course.py: one notebook, three tests, seconds to grade)
+   graded locally, then by `--backend rq` with 1 and with 2 `course worker` processes: wall
+   time, jobs per second and a check that every run gives the same scores.
+2. The coordinator's ceiling: trivial jobs (a worker returns a canned executed notebook at once),
+   so the coordinator's own work is what is measured: preparing each job, enqueueing it,
+   receiving the reply and recording it in the gradebook. Results recorded per second of the
+   coordinator's busy time.
+3. From those: how many workers one coordinator can feed, and how long a 10 000-learner ×
+   3-level cohort takes on K workers.
+
+The embedded Redis and SQLite are used (add --postgres to measure the ceiling on a throw-away
+PostgreSQL too). Figures on a shared 2-core machine are inflated by whatever else runs.
+Usage: .venv/bin/python bench/distributed.py [--learners 8] [--trivial 200] [--postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from course.grading.rq_queue import Coordinator, connect  # noqa: E402
+from course.services import redis_url  # noqa: E402
+from course.submit import submit  # noqa: E402
+from tests.conftest import run_course  # noqa: E402
+from tests.tiny_course import make_tiny_course  # noqa: E402
+
+ANSWERS = ["def add(a, b):\n    return a + b",
+           "def add(a, b):\n    return a + b if b >= 0 else 0",
+           "def add(a, b):\n    return a - b"]
+COHORT = 10_000 * 3
+#: Seconds per (learner, level) of the real course on one core, for the cohort estimate:
+#: the level's notebooks executed with their hidden tests (bench/notebook_times.py measures them).
+REAL_JOB_SECONDS = (60.0, 180.0)
+
+
+def tiny_cohort(dest: Path, learners: int) -> Path:
+    course = make_tiny_course(dest)
+    run_course(course, "init")
+    run_course(course, "release", "level1")
+    release = course / "release" / "level1" / "01-tiny.ipynb"
+    for i in range(learners):
+        nb = nbformat.read(release, 4)
+        nb.cells[1].source = ANSWERS[i % len(ANSWERS)]
+        folder = dest.parent / "work" / f"l{i:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / "01-tiny.ipynb")
+        submit(course, "level1", f"l{i:05d}", folder)
+    return course
+
+
+def start_workers(url: str, queue: str, n: int) -> list[subprocess.Popen]:
+    cmd = [sys.executable, "-m", "course", "worker", "--redis-url", url, "--queue", queue,
+           "--heartbeat", "2"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(n)]
+    conn = connect(url)
+    from rq import Worker
+
+    deadline = time.monotonic() + 120
+    while sum(1 for w in Worker.all(connection=conn) if queue in w.queue_names()) < n:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the workers did not start")
+        time.sleep(0.1)
+    return procs
+
+
+def stop_workers(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def scores(results) -> dict[str, float]:  # noqa: ANN001 -- JobResults
+    return {r.learner: r.score for r in results}
+
+
+def grade_local(course: Path, pairs: list[tuple[str, str]]) -> tuple[float, dict]:
+    from course.grading import grade
+
+    started = time.perf_counter()
+    results = grade(course, pairs, workers=1)
+    return time.perf_counter() - started, scores(results)
+
+
+def grade_on_workers(course: Path, pairs, url: str, n_workers: int) -> tuple[float, dict, object]:
+    from course.grading.distributed import grade_rq
+
+    queue = f"bench-{n_workers}-{os.getpid()}"
+    procs = start_workers(url, queue, n_workers)
+    try:
+        coordinator = Coordinator(connect(url), queue_name=queue)
+        started = time.perf_counter()
+        results = grade_rq(course, pairs, url, coordinator=coordinator)
+        seconds = time.perf_counter() - started
+    finally:
+        stop_workers(procs)
+    if any(not r.ok for r in results):
+        raise RuntimeError("; ".join(f"{r.learner}: {r.reason}" for r in results if not r.ok))
+    return seconds, scores(results), coordinator.stats
+
+
+def tiny_answer(course: Path, folder: Path) -> None:
+    nb = nbformat.read(course / "release" / "level1" / "01-tiny.ipynb", 4)
+    nb.cells[1].source = ANSWERS[0]
+    nbformat.write(nb, folder / "01-tiny.ipynb")
+
+
+def reference_answer(course: Path, folder: Path, level: str) -> None:
+    from course.samples import learner_notebook
+
+    for release_nb in sorted((course / "release" / level).glob("*.ipynb")):
+        nbformat.write(learner_notebook(course / "source" / level / release_nb.name, release_nb),
+                       folder / release_nb.name)
+
+
+def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
+            level: str = "level1", answer=tiny_answer) -> tuple[float, float, float]:  # noqa: ANN001
+    """(results recorded per busy second, per wall second, seconds one real execution took)
+    of grade_rq with trivial jobs.
+
+    The workers (2) return a canned executed level at once; the coordinator prepares,
+    enqueues, receives and records each of `n_jobs` learners as in real grading.
+    """
+    from course.grading import engine
+    from course.grading.distributed import grade_rq
+
+    if db_url:
+        os.environ["COURSE_DB_URL"] = db_url
+        run_course(course, "init")
+    folder = course.parent / "work" / f"ceiling-{level}"
+    folder.mkdir(parents=True, exist_ok=True)
+    answer(course, folder)
+    pairs = [(f"c{i:05d}", level) for i in range(n_jobs)]
+    for learner, level in pairs:
+        if not (course / "submitted" / learner / level).is_dir():
+            submit(course, level, learner, folder)
+    canned = engine.execute_job(engine.prepare_job(course, level, pairs[0][0]), sandbox="best")
+    queue = f"bench-ceiling-{os.getpid()}"
+    procs = start_workers(url, queue, 2)
+    try:
+        coordinator = Coordinator(connect(url), queue_name=queue, window=400)
+        results = grade_rq(course, pairs, url, coordinator=coordinator,
+                           task="course.grading.rq_tasks.replay", task_options={"output": canned})
+    finally:
+        stop_workers(procs)
+        os.environ.pop("COURSE_DB_URL", None)
+    assert all(r.ok and r.score == results[0].score > 0 for r in results), \
+        [r.reason for r in results if not r.ok]
+    stats = coordinator.stats
+    return (n_jobs / (stats.seconds - stats.idle_seconds), n_jobs / stats.seconds,
+            float(canned.get("seconds", 0.0)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--learners", type=int, default=8, help="tiny cohort size")
+    parser.add_argument("--trivial", type=int, default=200, help="trivial jobs for the ceiling")
+    parser.add_argument("--postgres", action="store_true", help="also the ceiling on PostgreSQL")
+    parser.add_argument("--course-level", metavar="LEVEL",
+                        help="also the ceiling on a real course level (its reference solutions)")
+    args = parser.parse_args()
+    url = redis_url()
+    print(f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} "
+          "(other work on this machine inflates every figure)")
+    with tempfile.TemporaryDirectory(prefix="bench-distributed-") as tmp:
+        course = tiny_cohort(Path(tmp) / "course", args.learners)
+        pairs = [(f"l{i:05d}", "level1") for i in range(args.learners)]
+        local_s, local_scores = grade_local(course, pairs)
+        print(f"\n1. tiny cohort, {args.learners} learners × 1 notebook")
+        print(f"   local, 1 worker      {local_s:7.1f} s  {args.learners / local_s:6.2f} jobs/s")
+        per_job = []
+        for n in (1, 2):
+            seconds, got, stats = grade_on_workers(course, pairs, url, n)
+            same = "same scores" if got == local_scores else f"DIFFERENT scores: {got}"
+            print(f"   rq, {n} worker(s)      {seconds:7.1f} s  {args.learners / seconds:6.2f} "
+                  f"jobs/s  coordinator busy {stats.busy_fraction:4.0%}  ({same})")
+            per_job.append(seconds * n / args.learners)
+        job_s = statistics.mean(per_job)
+        print(f"   one tiny job takes {job_s:.1f} s of a worker")
+        print(f"\n2. coordinator ceiling, {args.trivial} trivial jobs (canned executed notebook)")
+        rate, wall_rate, _ = ceiling(course, url, args.trivial)
+        print(f"   SQLite gradebook:     {rate:6.1f} results recorded per busy second "
+              f"({wall_rate:.1f}/s wall, 2 trivial workers)")
+        if args.postgres:
+            from course.services.postgres import start_postgres
+
+            server = start_postgres()
+            try:
+                pg_rate, pg_wall, _ = ceiling(course, url, args.trivial,
+                                           server.create_database("bench"))
+            finally:
+                server.stop()
+            print(f"   PostgreSQL gradebook: {pg_rate:6.1f} results recorded per busy second "
+                  f"({pg_wall:.1f}/s wall)")
+        if args.course_level:
+            from tests.conftest import make_course
+
+            real = make_course(Path(tmp) / "real" / "course")
+            run_course(real, "init")
+            real_rate, real_wall, real_s = ceiling(real, url, max(20, args.trivial // 4),
+                                           level=args.course_level,
+                                           answer=lambda c, f: reference_answer(
+                                               c, f, args.course_level))
+            print(f"   real {args.course_level} (all its notebooks), SQLite: {real_rate:6.1f} "
+                  f"results recorded per busy second ({real_wall:.1f}/s wall); executing it "
+                  f"once in the sandbox took {real_s:.0f} s")
+            rate = real_rate  # the figure that holds for the real cohort
+        source = f"real {args.course_level}" if args.course_level else "tiny fixture"
+        print(f"\n3. what one coordinator can feed, at {rate:.1f} results/s ({source} ceiling)")
+        print(f"   the tiny job ({job_s:.0f} s of a worker): up to {rate * job_s:6.0f} workers")
+        for seconds in REAL_JOB_SECONDS:
+            print(f"   a real level of {seconds:3.0f} s (assumed): up to {rate * seconds:6.0f} workers")
+        print(f"\n   a 10 000 learner × 3 level cohort ({COHORT} jobs) at "
+              f"{REAL_JOB_SECONDS[0]:.0f}-{REAL_JOB_SECONDS[1]:.0f} s per level:")
+        floor_h = COHORT / rate / 3600
+        for k in (2, 16, 64, 256):
+            lo, hi = (max(COHORT * s / k / 3600, floor_h) for s in REAL_JOB_SECONDS)
+            print(f"   K = {k:3} workers: {lo:6.1f} to {hi:6.1f} h")
+        print(f"   (never under {floor_h:.1f} h, whatever K: the coordinator records "
+              f"{rate:.1f} results/s)")
+
+if __name__ == "__main__":
+    main()

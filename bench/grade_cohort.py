@@ -1,0 +1,208 @@
+"""Benchmark: plain `nbgrader autograde` (serial) against `course grade --workers N` on one cohort.
+
+    .venv/bin/python bench/grade_cohort.py [--learners 12] [--workers 2] [--skip-pure]
+
+Builds one level1 cohort (reference, partial, blank and broken work) in a course folder, copies
+it, grades one copy with `nbgrader autograde level1` (one command) and the other with
+`course grade level1 --workers N`, and prints both times, their ratio, whether the scores agree,
+and the efficiency of `course grade` against the pure execution time of the same notebooks
+(as graded, hidden tests included, executed one after another with nbclient, no grading)
+divided by the number of workers.
+Timings depend on what else the machine runs: report its load with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from course.init import init_course  # noqa: E402
+from course.nbgrader_app import gradebook  # noqa: E402
+from course.notebooks import read_notebook  # noqa: E402
+from course.samples import learner_notebook  # noqa: E402
+from course.submit import submit  # noqa: E402
+
+LEVEL = "level1"
+#: A broken learner: the pipeline builder raises, and evaluation divides by zero.
+BROKEN = '''def build_pipeline(*args, **kwargs):
+    raise RuntimeError("not finished")
+
+
+def evaluate(model, X_test, y_test):
+    return 1 / 0
+'''
+KINDS = ("reference", "partial", "blank", "broken")
+
+
+def make_course(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", dest)
+    for folder in ("source", "release"):
+        (dest / folder).mkdir()
+        shutil.copytree(REPO / folder / LEVEL, dest / folder / LEVEL)
+    init_course(dest)
+    return dest
+
+
+def hand_in_cohort(course: Path, n: int) -> list[str]:
+    partial = (REPO / "course" / "demo" / "work" / LEVEL / "partial.py").read_text()
+    learners = []
+    for i in range(n):
+        kind = KINDS[i % len(KINDS)]
+        learner = f"{kind}-{i:02d}"
+        with tempfile.TemporaryDirectory() as tmp:
+            for release_nb in sorted((course / "release" / LEVEL).glob("*.ipynb")):
+                source_nb = course / "source" / LEVEL / release_nb.name
+                if kind == "blank":
+                    nb = read_notebook(release_nb)
+                else:
+                    override = {"reference": None, "partial": partial, "broken": BROKEN}[kind]
+                    nb = learner_notebook(source_nb, release_nb, override)
+                nbformat.write(nb, Path(tmp) / release_nb.name)
+            submit(course, LEVEL, learner, Path(tmp))
+        learners.append(learner)
+    return learners
+
+
+def scores(course: Path) -> dict[tuple[str, str], float | None]:
+    out = {}
+    with gradebook(course) as gb:
+        for sub in gb.assignment_submissions(LEVEL):
+            for nb_sub in sub.notebooks:
+                for g in nb_sub.grades:
+                    if g.cell.cell_type == "code":
+                        out[(sub.student.id, g.name)] = g.auto_score
+    return out
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
+    env = dict(os.environ, COURSE_ROOT=str(cwd), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    started = time.monotonic()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    return time.monotonic() - started, proc
+
+
+def pure_execution(course: Path, learners: list[str], cell_timeout: int) -> float:
+    """Seconds to execute every notebook as graded (the instructor's tests, hidden ones included,
+    restored by prepare_job) once, serially, with nbclient alone: no sandbox, no grading."""
+    from nbclient import NotebookClient
+
+    from course.grading.engine import prepare_job
+
+    total = 0.0
+    for learner in learners:
+        job = prepare_job(course, LEVEL, learner)
+        for _name, text in sorted(job["notebooks"].items()):
+            nb = nbformat.reads(text, as_version=4)
+            with tempfile.TemporaryDirectory() as tmp:
+                client = NotebookClient(nb, timeout=cell_timeout, allow_errors=True,
+                                        kernel_name="python3", resources={"metadata": {"path": tmp}})
+                started = time.monotonic()
+                client.execute()
+                total += time.monotonic() - started
+    return total
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_plain(course: Path) -> tuple[float, float]:
+    nbgrader = str(Path(sys.executable).parent / "nbgrader")
+    cpu = cpu_seconds()
+    seconds, proc = timed([nbgrader, "autograde", LEVEL], course)
+    cpu = cpu_seconds() - cpu
+    print(f"  nbgrader autograde {LEVEL} (serial): {seconds:.1f} s, {cpu:.0f} s CPU, "
+          f"exit {proc.returncode}, load {os.getloadavg()[0]:.1f}", flush=True)
+    return seconds, cpu
+
+
+def run_engine(course: Path, workers: int) -> tuple[float, float]:
+    cpu = cpu_seconds()
+    seconds, proc = timed([sys.executable, "-m", "course", "grade", LEVEL, "--workers", str(workers)],
+                          course)
+    cpu = cpu_seconds() - cpu
+    print(f"  course grade {LEVEL} --workers {workers}: {seconds:.1f} s, {cpu:.0f} s CPU, "
+          f"exit {proc.returncode}, load {os.getloadavg()[0]:.1f}", flush=True)
+    if proc.returncode != 0:
+        print(proc.stdout[-3000:], proc.stderr[-3000:])
+    return seconds, cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--learners", type=int, default=12)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="Rounds, alternating the order (nbgrader first, then course first, "
+                             "...), so a change in the machine's load hits both alike.")
+    parser.add_argument("--skip-pure", action="store_true", help="Skip the pure execution run.")
+    parser.add_argument("--pure-sample", type=int, default=0,
+                        help="Execute only the first N learners for the pure time and scale it "
+                             "to the cohort (0: all).")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
+        pristine = make_course(Path(tmp) / "pristine")
+        learners = hand_in_cohort(pristine, args.learners)
+        print(f"cohort: {len(learners)} learners of {LEVEL} ({', '.join(KINDS)}), "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
+        plain_t = engine_t = plain_cpu = engine_cpu = 0.0
+        plain = engine = pristine
+        for r in range(args.rounds):
+            plain, engine = Path(tmp) / f"plain{r}", Path(tmp) / f"engine{r}"
+            shutil.copytree(pristine, plain)
+            shutil.copytree(pristine, engine)
+            print(f"round {r + 1}:", flush=True)
+            if r % 2 == 0:
+                t, c = run_plain(plain)
+                t2, c2 = run_engine(engine, args.workers)
+            else:
+                t2, c2 = run_engine(engine, args.workers)
+                t, c = run_plain(plain)
+            plain_t, plain_cpu, engine_t, engine_cpu = plain_t + t, plain_cpu + c, engine_t + t2, engine_cpu + c2
+        n = args.rounds
+        t_plain, t_engine = plain_t / n, engine_t / n
+        print(f"nbgrader autograde {LEVEL} (serial): {t_plain:.1f} s ({plain_cpu / n:.0f} s CPU)")
+        print(f"course grade {LEVEL} --workers {args.workers}: {t_engine:.1f} s "
+              f"({engine_cpu / n:.0f} s CPU)")
+        print(f"speed-up: {t_plain / t_engine:.2f}x" + (f" (mean of {n} rounds)" if n > 1 else ""),
+              flush=True)
+
+        a, b = scores(plain), scores(engine)
+        differ = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        print("scores equal: " + ("yes" if not differ else
+                                  f"NO, {len(differ)} differ: " + ", ".join(
+                                      f"{k[0]}/{k[1]} nbgrader={a.get(k)} course={b.get(k)}"
+                                      for k in differ[:10])))
+        if not args.skip_pure:
+            from course.config import grading_limits
+
+            sample = learners[:args.pure_sample] if args.pure_sample else learners
+            pure = pure_execution(plain, sample, grading_limits(plain).cell_timeout)
+            if len(sample) < len(learners):
+                print(f"pure execution of {len(sample)} learners: {pure:.1f} s, scaled to the cohort")
+                pure *= len(learners) / len(sample)
+            ideal = pure / args.workers
+            print(f"pure execution (nbclient, serial, as graded): {pure:.1f} s; ideal with "
+                  f"{args.workers} workers {ideal:.1f} s; course grade efficiency "
+                  f"{ideal / t_engine:.0%}; nbgrader {pure / t_plain:.0%} of one worker")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""`course grade --backend rq`: the cohort graded by RQ workers on other machines.
+
+The coordinator (this process) prepares each (learner, level) job from the course folder, sends it
+as JSON through Redis to a `course worker`, which runs the notebooks in the same sandbox as local
+grading (course.grading.engine.execute_job) and sends the executed notebooks back as JSON. The
+coordinator records each result with record_job: it stays the only writer of the gradebook and of
+autograded/. Workers need no course folder and no database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..config import CourseError, grading_limits
+from ..notebooks import source_notebooks
+from .rq_queue import QUEUE_NAME, Coordinator, WorkItem, connect
+
+log = logging.getLogger(__name__)
+
+GRADE_TASK = "course.grading.rq_tasks.grade"
+#: Seconds RQ allows beyond the engine's own wall-clock limits before it kills a job.
+TIMEOUT_MARGIN_S = 180
+
+
+def job_timeout(root: Path, level: str) -> int:
+    """RQ's limit for one job: every notebook at its wall-clock limit, plus start-up."""
+    limits = grading_limits(root)
+    n_notebooks = max(1, len(source_notebooks(root, level)))
+    return int(limits.notebook_timeout * n_notebooks + TIMEOUT_MARGIN_S)
+
+
+def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
+             progress: Callable | None = None, *, isolation: str = "sandbox",
+             queue_name: str = QUEUE_NAME, stale_after: float | None = None,
+             max_attempts: int = 3, window: int = 200,
+             coordinator: Coordinator | None = None, task: str = GRADE_TASK,
+             task_options: dict | None = None) -> list:
+    """Grade each (learner, level) on RQ workers; the results in the order of `pairs`.
+
+    `progress(result)` is called once per pair, as results are recorded, like local grading.
+    `task` and `task_options` name what the workers run (the benchmark's trivial task).
+    """
+    import redis
+    from rq import Worker
+
+    from . import engine
+
+    root = Path(root)
+    try:
+        coordinator = coordinator or Coordinator(
+            connect(redis_url), queue_name=queue_name, max_attempts=max_attempts,
+            stale_after=stale_after, window=window)
+        coordinator.connection.ping()
+        if not Worker.count(queue=coordinator.queue):
+            log.warning("no `course worker` listens on queue %s of %s yet: jobs wait for one",
+                        coordinator.queue.name, redis_url)
+    except redis.RedisError as exc:
+        raise CourseError(f"cannot reach Redis at {redis_url}: {exc}") from None
+    results: dict[tuple[str, str], object] = {}
+    timeouts = {level: job_timeout(root, level) for level in {lvl for _, lvl in pairs}}
+    started = {pair: time.monotonic() for pair in pairs}
+
+    def done(result) -> None:  # noqa: ANN001 -- an engine JobResult
+        results[(result.learner, result.level)] = result
+        if progress:
+            progress(result)
+
+    def failed(learner: str, level: str, reason: str) -> None:
+        done(engine.JobResult(learner, level, False, reason,
+                              time.monotonic() - started[(learner, level)]))
+
+    def items() -> Iterator[WorkItem]:
+        # Longest jobs first (as local grading does): RQ hands them out in this order.
+        from .runner import expected_seconds
+
+        for learner, level in sorted(pairs, key=lambda pair: -expected_seconds(root, *pair)):
+            started[(learner, level)] = time.monotonic()
+            try:
+                with _learner_lock(root, learner):
+                    _clean_stale(root, level, learner)
+                    job = engine.prepare_job(root, level, learner)
+            except Exception as exc:
+                log.warning("preparing %s %s failed", learner, level, exc_info=True)
+                failed(learner, level, f"could not prepare the job: {type(exc).__name__}: {exc}")
+                continue
+            yield WorkItem(f"{level}/{learner}", task, job, timeouts[level],
+                           options=task_options if task_options is not None
+                           else {"isolation": isolation})
+
+    def on_result(item: WorkItem, output: dict, meta: dict) -> None:
+        job = item.payload
+        learner, level = job["learner"], job["level"]
+        try:
+            with _learner_lock(root, learner):
+                result = engine.record_job(root, job, output)
+        except Exception as exc:
+            log.warning("recording %s %s failed", learner, level, exc_info=True)
+            failed(learner, level, f"could not record the result: {type(exc).__name__}: {exc}")
+            return
+        log.info("%s %s graded by %s (attempt %s)", learner, level, meta.get("worker"),
+                 meta.get("attempt"))
+        done(result)
+
+    def on_failure(item: WorkItem, reason: str) -> None:
+        failed(item.payload["learner"], item.payload["level"], reason)
+
+    try:
+        with shared_db_engines():
+            stats = coordinator.run(items(), on_result, on_failure)
+    except redis.RedisError as exc:
+        raise CourseError(f"lost Redis at {redis_url} after {len(results)} of {len(pairs)} "
+                          f"result(s), which are recorded; run the same command again to complete "
+                          f"the cohort ({exc})") from None
+    if stats.requeued or stats.duplicates:
+        log.warning("%d job(s) given to another worker (workers lost: %s); %d duplicate "
+                    "result(s) ignored", stats.requeued, ", ".join(sorted(stats.lost_workers)) or
+                    "none", stats.duplicates)
+    log.info("distributed grading: %s", stats)
+    return [results[pair] for pair in pairs]
+
+
+def _learner_lock(root: Path, learner: str):  # noqa: ANN202 -- a context manager
+    """The engine's per-learner lock (no two gradings of one learner's folder at once)."""
+    from .runner import learner_lock
+
+    return learner_lock(root, learner)
+
+
+def _clean_stale(root: Path, level: str, learner: str) -> None:
+    from .record import clean_stale
+
+    clean_stale(root, level, learner)
+
+
+@contextmanager
+def shared_db_engines() -> Iterator[None]:
+    """One SQLAlchemy engine per database URL while the coordinator runs.
+
+    nbgrader builds a new engine for every Gradebook it opens (about six per job: the
+    preprocessors of prepare and record each open one), so each job pays the engine's set-up and
+    recompiles every SQL statement. Sharing them makes recording about twice as fast (measured
+    by bench/distributed.py); sessions stay per Gradebook, as nbgrader expects.
+    """
+    import nbgrader.api
+
+    original = nbgrader.api.create_engine
+    engines: dict[tuple, object] = {}
+
+    def create_engine(url, **kwargs):  # noqa: ANN001, ANN202 -- sqlalchemy's signature
+        key = (str(url), tuple(sorted(kwargs.items())))
+        if key not in engines:
+            engines[key] = original(url, **kwargs)
+        return engines[key]
+
+    nbgrader.api.create_engine = create_engine
+    try:
+        yield
+    finally:
+        nbgrader.api.create_engine = original
+        for engine in engines.values():
+            engine.dispose()

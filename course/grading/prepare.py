@@ -1,0 +1,216 @@
+"""Coordinator side, before execution: a learner's submission as a JSON-able job.
+
+What nbgrader's Autograde does before it executes anything (ClearOutput, DeduplicateIds,
+OverwriteKernelspec, OverwriteCells with add_missing_cells, CheckCellMetadata) runs here, outside
+any learner code, and the integrity findings so far (deleted, renamed, duplicated or edited grade
+cells, stripped metadata, invalid JSON) become flags or per-notebook errors.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
+
+from ..config import grading_limits, load_config
+from ..nbgrader_app import gradebook
+from ..notebooks import NotebookError, nbgrader_meta, read_notebook
+
+log = logging.getLogger(__name__)
+
+SANITIZE = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
+INVALID_JSON = "the submitted notebook is not valid notebook JSON, so it could not be run"
+NOT_SUBMITTED = "this notebook was not submitted"
+
+
+class _Quiet(logging.LoggerAdapter):
+    """nbgrader's warnings about what it restores: our flags say it better, so log them at DEBUG."""
+
+    def warning(self, msg, *args, **kwargs):  # noqa: ANN001, ANN201
+        self.logger.debug(msg, *args, **kwargs)
+
+
+def flag(criterion: str | None, notebook: str, message: str) -> dict:
+    return {"criterion": criterion, "notebook": notebook, "message": message}
+
+
+def _source_info(root: Path, level: str) -> dict[str, dict]:
+    """Per notebook of the level, from the gradebook: its graded cells and their instructor metadata."""
+    info: dict[str, dict] = {}
+    with gradebook(root) as gb:
+        assignment = gb.find_assignment(level)
+        for nb in assignment.notebooks:
+            graded = {c.name: float(c.max_score) for c in nb.grade_cells}
+            tasks = {c.name: float(c.max_score) for c in nb.task_cells}
+            solutions = {c.name for c in nb.solution_cells}
+            sources = {c.name: {"cell_type": c.cell_type, "locked": bool(c.locked), "checksum": c.checksum}
+                       for c in nb.source_cells}
+            tests = {name for name in graded if name not in solutions and
+                     sources.get(name, {}).get("cell_type") == "code"}
+            info[nb.name] = {"graded": graded, "tasks": tasks, "solutions": solutions,
+                             "sources": sources, "tests": tests,
+                             "released": _released(root / "release" / level / f"{nb.name}.ipynb")}
+    return info
+
+
+def _released(path: Path) -> dict[str, str]:
+    """grade_id -> source of each graded cell as released (what an untouched submission holds)."""
+    try:
+        nb = read_notebook(path)
+    except NotebookError:
+        return {}
+    return {nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if nbgrader_meta(c).get("grade_id")}
+
+
+def _expected_meta(gid: str, src: dict) -> dict:
+    return {"grade": gid in src["graded"], "solution": gid in src["solutions"],
+            "task": gid in src["tasks"], "locked": src["sources"][gid]["locked"]}
+
+
+def integrity_findings(name: str, nb: NotebookNode, src: dict) -> list[dict]:
+    """Flags for tampered grade cells; fixes what must be fixed before nbgrader's own checks run."""
+    flags: list[dict] = []
+    criteria = {**src["graded"], **src["tasks"]}
+    known = set(src["sources"])
+    seen: dict[str, int] = {}
+    any_meta = False
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if not meta:
+            continue
+        any_meta = True
+        gid = meta.get("grade_id")
+        if gid is None:
+            if meta.get("grade") or meta.get("solution") or meta.get("task") or meta.get("locked"):
+                cell.metadata.pop("nbgrader", None)
+                flags.append(flag(None, name, "a cell had grading metadata without a grade id; "
+                                              "it was treated as an ordinary cell"))
+            continue
+        if gid not in known:
+            cell.metadata.pop("nbgrader", None)
+            flags.append(flag(None, name, f"a cell carries the unknown grade id {gid!r} (renamed or "
+                                          "invented); it was treated as an ordinary cell"))
+            continue
+        seen[gid] = seen.get(gid, 0) + 1
+        expected = _expected_meta(gid, src)
+        changed = [k for k, v in expected.items() if bool(meta.get(k)) != v]
+        points = criteria.get(gid)
+        if points is not None and gid in src["graded"] and meta.get("points") is not None:
+            try:
+                if float(meta["points"]) != points:
+                    changed.append("points")
+            except (TypeError, ValueError):
+                changed.append("points")
+        if cell.cell_type != src["sources"][gid]["cell_type"]:
+            changed.append("cell type")
+        if changed:
+            cell.metadata["nbgrader"].update(expected)
+            if gid in src["graded"]:
+                cell.metadata["nbgrader"]["points"] = points
+            if gid in criteria:
+                flags.append(flag(gid, name, f"the grading metadata of {gid} was changed "
+                                             f"({', '.join(changed)}); it was restored and this "
+                                             "criterion earns no credit"))
+        elif gid in src["tests"] and gid in src.get("released", {}):
+            if cell.source.strip() != src["released"][gid].strip():
+                flags.append(flag(gid, name, f"the test cell {gid} was edited; the instructor's "
+                                             "copy was run instead and this criterion earns no credit"))
+    for gid, count in seen.items():
+        if count > 1:  # keep the last copy graded (as nbgrader's DeduplicateIds), the others plain
+            copies = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") == gid]
+            for cell in copies[:-1]:
+                cell.metadata.pop("nbgrader", None)
+        if count > 1 and gid in criteria:
+            flags.append(flag(gid, name, f"the graded cell {gid} appears {count} times (copied); "
+                                         "this criterion earns no credit"))
+    if not any_meta and criteria:
+        flags.append(flag(None, name, "all grading metadata was removed from the notebook"))
+    for gid in criteria:
+        if gid not in seen:
+            what = "test cell" if gid in src["tests"] else "graded cell"
+            flags.append(flag(gid, name, f"the {what} {gid} was deleted or lost its grading "
+                                         "metadata; the instructor's copy was put back and this "
+                                         "criterion earns no credit"))
+    return flags
+
+
+def sanitize(nb: NotebookNode, resources: dict, config) -> NotebookNode:  # noqa: ANN001
+    """nbgrader's pre-execution preprocessors, with the course's configuration.
+
+    OverwriteCells.add_missing_cells puts a deleted test cell back after the cell before it, and
+    fails when that cell is gone too (stripped metadata): then the notebook is sanitized without
+    restoring cells, and the missing criteria (already flagged) score zero.
+    """
+    quiet = _Quiet(logging.getLogger("course.grading.nbgrader"), {})
+
+    def run(cfg) -> NotebookNode:  # noqa: ANN001
+        work, res = copy.deepcopy(nb), copy.deepcopy(resources)
+        for cls in SANITIZE:
+            work, res = cls(config=cfg, log=quiet)(work, res)
+        return work
+
+    try:
+        return run(config)
+    except Exception:
+        if not config.OverwriteCells.get("add_missing_cells"):
+            raise
+        log.debug("restoring missing cells failed; sanitizing without it", exc_info=True)
+        fallback = copy.deepcopy(config)
+        fallback.OverwriteCells.add_missing_cells = False
+        return run(fallback)
+
+
+def _submitted_at(folder: Path) -> str | None:
+    stamp = folder / "timestamp.txt"
+    if stamp.is_file():
+        text = stamp.read_text().strip()
+        return text or None
+    return None
+
+
+def prepare_job(root: Path, level: str, learner: str) -> dict:
+    """The job for one (learner, level): sanitized notebooks, limits, flags and errors so far."""
+    root = Path(root)
+    config = load_config(root)
+    db_url = config.CourseDirectory.db_url
+    folder = root / "submitted" / learner / level
+    job: dict = {
+        "version": 1, "level": level, "learner": learner,
+        "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "submitted_at": _submitted_at(folder),
+        "notebooks": {}, "errors": {}, "flags": [],
+        "limits": grading_limits(root).as_dict(),
+    }
+    for name, src in sorted(_source_info(root, level).items()):
+        path = folder / f"{name}.ipynb"
+        if not path.is_file():
+            job["errors"][name] = NOT_SUBMITTED
+            continue
+        try:
+            nb = read_notebook(path)
+        except NotebookError:
+            job["errors"][name] = INVALID_JSON
+            continue
+        job["flags"] += integrity_findings(name, nb, src)
+        resources = {"nbgrader": {"notebook": name, "assignment": level, "student": learner,
+                                  "db_url": db_url}}
+        try:
+            nb = sanitize(nb, resources, config)
+        except Exception as exc:  # nbgrader gives up on some metadata it cannot restore
+            log.debug("sanitizing %s %s %s failed", learner, level, name, exc_info=True)
+            job["errors"][name] = ("the notebook's grading metadata is broken beyond repair "
+                                   f"({type(exc).__name__}: {exc}), so it could not be run")
+            continue
+        job["notebooks"][name] = nbformat.writes(nb)
+    return job

@@ -1,0 +1,183 @@
+"""Coordinator side, after execution: the only writer of scores to the gradebook.
+
+Scores come from nbgrader's own post-execution steps (IgnorePattern, LimitOutput, SaveAutoGrades,
+AssignLatePenalties, CheckCellMetadata) applied to the executed JSON merged into the prepared
+notebook (only outputs are taken from the sandbox: sources and metadata stay the grader's). A
+regrade replaces the previous result completely: every autograded score is reset first, then
+integrity flags and notebooks that could not run are zeroed. The executed notebooks and
+grading.json go to autograded/<learner>/<level>/ in one rename.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbformat import NotebookNode
+from nbgrader.api import MissingEntry, TaskCell
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+from sqlalchemy.exc import SAWarning
+
+from ..config import load_config
+from ..nbgrader_app import gradebook
+from .prepare import NOT_SUBMITTED, _Quiet
+from .result import JobResult
+from .scores import level_results
+
+log = logging.getLogger(__name__)
+# nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.
+warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.api")
+
+POST = (IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+        CheckCellMetadata)
+OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
+#: One process writes the gradebook at a time (SQLite); other processes wait on SQLite's lock.
+_DB_LOCK = threading.Lock()
+
+
+def _merge(prepared: NotebookNode, executed: NotebookNode) -> NotebookNode:
+    """The prepared notebook with the executed outputs: nothing else from the sandbox is kept."""
+    if len(prepared.cells) != len(executed.cells):
+        raise ValueError("the executed notebook does not match the submitted one")
+    for mine, theirs in zip(prepared.cells, executed.cells, strict=True):
+        if mine.cell_type != "code":
+            continue
+        if theirs.get("cell_type") != "code":
+            raise ValueError("the executed notebook does not match the submitted one")
+        outputs = [o for o in theirs.get("outputs", []) if o.get("output_type") in OUTPUT_TYPES]
+        mine.outputs = outputs
+        count = theirs.get("execution_count")
+        mine.execution_count = count if isinstance(count, int) else None
+    if "language_info" in executed.metadata:
+        prepared.metadata["language_info"] = executed.metadata["language_info"]
+    nbformat.validate(prepared)
+    return prepared
+
+
+def _is_manual(grade) -> bool:  # noqa: ANN001 -- an nbgrader Grade
+    return isinstance(grade.cell, TaskCell) or grade.cell.cell_type == "markdown"
+
+
+def _reset_grades(root: Path, level: str, learner: str, submitted_at: str | None) -> None:
+    with gradebook(root) as gb:
+        gb.update_or_create_student(learner)
+        kwargs = {"timestamp": submitted_at} if submitted_at else {}
+        submission = gb.update_or_create_submission(level, learner, **kwargs)
+        for nb_sub in submission.notebooks:
+            for grade in nb_sub.grades:
+                grade.auto_score = None
+                if _is_manual(grade):
+                    grade.needs_manual_grade = True  # a person grades (or re-checks) it
+                else:
+                    grade.manual_score = None
+                    grade.extra_credit = None
+                    grade.needs_manual_grade = False
+            for comment in nb_sub.comments:
+                comment.auto_comment = None
+        gb.db.commit()
+
+
+def _zero(root: Path, level: str, learner: str, not_run: list[str], flags: list[dict]) -> None:
+    with gradebook(root) as gb:
+        for name in not_run:
+            try:
+                nb_sub = gb.find_submission_notebook(name, level, learner)
+            except MissingEntry:
+                continue
+            for grade in nb_sub.grades:
+                grade.auto_score = 0.0
+                grade.needs_manual_grade = False
+        for f in flags:
+            if not f.get("criterion"):
+                continue
+            try:
+                grade = gb.find_grade(f["criterion"], f["notebook"], level, learner)
+            except MissingEntry:
+                continue
+            grade.auto_score = 0.0
+            grade.manual_score = None
+            grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+def _swap_in(staging: Path, dest: Path) -> None:
+    old = dest.parent / f".{dest.name}.old-{os.getpid()}-{threading.get_ident()}"
+    if dest.exists():
+        dest.rename(old)
+    staging.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale(root: Path, level: str, learner: str) -> None:
+    """Leftovers of a killed run for this learner (call with the learner's lock held)."""
+    folder = root / "autograded" / learner
+    for stale in [*folder.glob(f".{level}.staging-*"), *folder.glob(f".{level}.old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def record_job(root: Path, job: dict, output: dict) -> JobResult:
+    """Write the executed notebooks, scores and grading.json of one job; the JobResult."""
+    root = Path(root)
+    level, learner = job["level"], job["learner"]
+    config = load_config(root)
+    db_url = config.CourseDirectory.db_url
+    errors: dict[str, str] = {**job.get("errors", {}), **output.get("errors", {})}
+    flags: list[dict] = [*job.get("flags", []), *output.get("flags", [])]
+    executed: dict[str, NotebookNode] = {}
+    for name, text in output.get("notebooks", {}).items():
+        if name not in job["notebooks"]:
+            continue
+        try:
+            executed[name] = _merge(nbformat.reads(job["notebooks"][name], as_version=4),
+                                    nbformat.reads(text, as_version=4))
+        except Exception as exc:
+            log.debug("executed notebook %s of %s %s unusable", name, learner, level, exc_info=True)
+            errors[name] = f"the executed notebook could not be graded ({exc})"
+    for name in job["notebooks"]:
+        if name not in executed:
+            errors.setdefault(name, "the notebook was not run")
+    not_run = sorted(name for name in errors if name not in executed)
+
+    folder = root / "autograded" / learner
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / f".{level}.staging-{os.getpid()}-{threading.get_ident()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    quiet = _Quiet(logging.getLogger("course.grading.nbgrader"), {})
+    with _DB_LOCK:
+        _reset_grades(root, level, learner, job.get("submitted_at"))
+        for name, nb in sorted(executed.items()):
+            resources = {"nbgrader": {"notebook": name, "assignment": level, "student": learner,
+                                      "db_url": db_url}}
+            for cls in POST:
+                nb, resources = cls(config=config, log=quiet)(nb, resources)
+            nbformat.write(nb, staging / f"{name}.ipynb")
+        _zero(root, level, learner, not_run, flags)
+    record = {
+        "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(float(output.get("seconds", 0.0)), 3),
+        "flags": flags,
+        "errors": errors,
+        "isolation": output.get("isolation", []),
+        "submitted_at": job.get("submitted_at"),
+    }
+    (staging / "grading.json").write_text(json.dumps(record, indent=1))
+    _swap_in(staging, folder / level)
+    fatal = {n: m for n, m in errors.items() if n in not_run and m != NOT_SUBMITTED}
+    reason = "; ".join(f"{n}: {m}" for n, m in sorted(fatal.items()))
+    return JobResult(learner, level, ok=not fatal, reason=reason, seconds=record["seconds"],
+                     criteria=level_results(root, level, learner), flags=flags, errors=errors)

@@ -1,0 +1,435 @@
+"""Distributed grading: RQ workers on the embedded Redis, and the gradebook on a real PostgreSQL.
+
+Workers are real `course worker` processes; the PostgreSQL server is started here from the
+Debian package's binaries (course.services.postgres) and stopped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from course.grading.rq_queue import Coordinator, WorkItem, connect
+from course.grading.sandbox import sandbox_available
+from course.services import redis_url
+from course.services.postgres import PostgresUnavailable, start_postgres
+from course.submit import submit
+
+from .conftest import ROOT, run_course
+from .tiny_course import make_tiny_course
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+
+ECHO = "course.grading.rq_tasks.echo"
+#: The tiny course's learners and their auto-graded score out of 3.
+ANSWERS = {
+    "good": ("def add(a, b):\n    return a + b", 3.0),
+    "half": ("def add(a, b):\n    return a + b if b >= 0 else 0", 1.0),
+    "wrong": ("def add(a, b):\n    return a - b", 0.0),
+}
+
+
+# --- servers and workers -----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL on a free port, as the postgres user; skipped only where it cannot start."""
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"needs a PostgreSQL server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def rq_redis() -> str:
+    return redis_url()
+
+
+class Workers:
+    """`course worker` processes on one queue; each is killed (with its children) at the end."""
+
+    def __init__(self, url: str, queue: str) -> None:
+        self.url, self.queue = url, queue
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, n: int = 1, heartbeat: int = 1, burst: bool = False,
+              course: Path | None = None) -> list[subprocess.Popen]:
+        env = dict(os.environ, NO_COLOR="1")
+        env.pop("COURSE_DB_URL", None)  # a worker never needs the gradebook
+        cmd = [sys.executable, "-m", "course", "worker", "--redis-url", self.url,
+               "--queue", self.queue, "--heartbeat", str(heartbeat)] + (["--burst"] if burst else [])
+        new = [subprocess.Popen(cmd, cwd=course or ROOT, env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+               for _ in range(n)]
+        self.procs += new
+        return new
+
+    @staticmethod
+    def kill(proc: subprocess.Popen) -> None:
+        """SIGKILL a worker and everything it started, as when its machine goes away."""
+        try:
+            family = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            family = []
+        for p in [psutil.Process(proc.pid), *family] if proc.poll() is None else family:
+            try:
+                p.send_signal(signal.SIGKILL)
+            except psutil.NoSuchProcess:
+                pass
+        proc.wait(10)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            self.kill(proc)
+            if proc.stderr:
+                proc.stderr.close()
+
+
+@pytest.fixture
+def workers(rq_redis) -> Iterator[Workers]:
+    pool = Workers(rq_redis, f"test-{uuid.uuid4().hex[:8]}")
+    yield pool
+    pool.stop()
+
+
+def _coordinator(pool: Workers, **kwargs) -> Coordinator:
+    return Coordinator(connect(pool.url), queue_name=pool.queue, sweep_every=0.3, **kwargs)
+
+
+def _collect(coordinator: Coordinator, items, timeout: float = 120):
+    results: dict[str, tuple] = {}
+    failures: dict[str, str] = {}
+
+    def on_result(item, output, meta):
+        assert item.key not in results, f"{item.key} handed on twice"
+        results[item.key] = (output, meta)
+
+    def on_failure(item, reason):
+        failures[item.key] = reason
+
+    coordinator.run(items, on_result, on_failure, deadline=time.monotonic() + timeout)
+    return results, failures
+
+
+def _wait_running(coordinator: Coordinator, n: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while len(coordinator.queue.started_job_registry.get_job_ids(cleanup=False)) < n:
+        assert time.monotonic() < deadline, "the workers never started their jobs"
+        time.sleep(0.05)
+
+
+# --- RQ plumbing with trivial jobs -------------------------------------------------------------
+
+def test_two_workers_share_the_jobs_and_every_result_comes_back_once(workers):
+    workers.start(2)
+    coordinator = _coordinator(workers, window=4)
+    items = (WorkItem(f"k{i}", ECHO, {"sleep": 0.3, "output": {"i": i, "text": "é" * i}}, 30)
+             for i in range(12))
+    results, failures = _collect(coordinator, items)
+    assert failures == {}
+    assert {k: out for k, (out, _) in results.items()} == {
+        f"k{i}": {"i": i, "text": "é" * i} for i in range(12)}
+    assert len({meta["worker"] for _, meta in results.values()}) == 2
+    assert coordinator.stats.enqueued == 12 and coordinator.stats.duplicates == 0
+    assert not coordinator.connection.exists(coordinator.reply_list)
+
+
+def test_a_job_past_its_timeout_is_reported_with_the_reason(workers):
+    workers.start(1)
+    coordinator = _coordinator(workers)
+    results, failures = _collect(coordinator, [
+        WorkItem("slow", ECHO, {"sleep": 30, "output": 1}, 2),
+        WorkItem("quick", ECHO, {"output": 2}, 30),
+    ])
+    assert results["quick"][0] == 2
+    assert "ran longer than 2 s" in failures["slow"]
+
+
+def test_a_killed_worker_job_is_given_to_another_worker(workers):
+    first, _second = workers.start(2, heartbeat=1)
+    coordinator = _coordinator(workers, stale_after=3)
+    items = [WorkItem(f"k{i}", ECHO, {"sleep": 2.5, "output": i}, 60) for i in range(4)]
+
+    def kill_when_busy():
+        _wait_running(coordinator, 2)
+        time.sleep(0.3)
+        workers.kill(first)
+
+    killer = threading.Thread(target=kill_when_busy)
+    killer.start()
+    results, failures = _collect(coordinator, items)
+    killer.join()
+    assert failures == {}
+    assert {k: out for k, (out, _) in results.items()} == {f"k{i}": i for i in range(4)}
+    assert coordinator.stats.requeued >= 1 and len(coordinator.stats.lost_workers) == 1
+    assert any(meta["attempt"] == 2 for _, meta in results.values())
+
+
+def test_a_job_that_runs_twice_is_counted_once(workers):
+    # Workers that heartbeat every 30 s look dead to a coordinator that expects one every 1 s:
+    # each job is given to a second worker while the first still runs it, so both answer.
+    workers.start(4, heartbeat=30)
+    coordinator = _coordinator(workers, stale_after=1, max_attempts=5)
+    items = [WorkItem("a", ECHO, {"sleep": 2, "output": "a"}, 60),
+             WorkItem("b", ECHO, {"sleep": 7, "output": "b"}, 60)]
+    results, failures = _collect(coordinator, items)
+    assert failures == {}
+    assert {k: out for k, (out, _) in results.items()} == {"a": "a", "b": "b"}
+    assert coordinator.stats.requeued >= 2
+    assert coordinator.stats.duplicates >= 1  # a's second run answered while b still ran
+
+
+def test_duplicate_replies_are_ignored_without_workers(rq_redis):
+    """The idempotent record: replies for the same key (any attempt) are handed on once."""
+    coordinator = Coordinator(connect(rq_redis), queue_name=f"idle-{uuid.uuid4().hex[:8]}")
+    conn = coordinator.connection
+    for attempt, output in ((1, "first"), (2, "second"), (1, "first again")):
+        conn.rpush(coordinator.reply_list, json.dumps(
+            {"key": "x", "attempt": attempt, "worker": "w", "output": output}))
+    results, failures = _collect(coordinator, [WorkItem("x", ECHO, {}, 30)], timeout=10)
+    assert results["x"][0] == "first" and failures == {}
+    assert coordinator.stats.duplicates == 2
+    coordinator.queue.empty()
+
+
+def test_worker_refuses_an_unreachable_redis():
+    env = dict(os.environ, NO_COLOR="1")
+    proc = subprocess.run([sys.executable, "-m", "course", "worker", "--redis-url",
+                           "redis://127.0.0.1:1/0", "--burst"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0
+    assert "cannot reach Redis at redis://127.0.0.1:1/0" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Usage:" in run_course(ROOT, "worker", "--help").stdout
+
+
+def test_grade_on_rq_says_what_is_missing(tmp_path):
+    course = _tiny_cohort(tmp_path / "course", tmp_path / "w", {"good": ANSWERS["good"]})
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_REDIS_URL"}
+    for args, needle in ((["--backend", "rq"], "--backend rq needs --redis-url"),
+                         (["--backend", "rq", "--redis-url", "redis://127.0.0.1:1/0"],
+                          "cannot reach Redis at redis://127.0.0.1:1/0")):
+        proc = subprocess.run([sys.executable, "-m", "course", "grade", *args], cwd=course,
+                              env=dict(env, COURSE_ROOT=str(course)), capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode != 0 and needle in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+# --- the tiny course ---------------------------------------------------------------------------
+
+def _submit_all(course: Path, work: Path, learners: dict[str, tuple[str, float]]) -> None:
+    for learner, (body, _) in learners.items():
+        nb = nbformat.read(course / "release" / "level1" / "01-tiny.ipynb", 4)
+        nb.cells[1].source = body
+        folder = work / learner
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / "01-tiny.ipynb")
+        submit(course, "level1", learner, folder)
+
+
+def _tiny_cohort(dest: Path, work: Path, learners: dict[str, tuple[str, float]]) -> Path:
+    course = make_tiny_course(dest)
+    run_course(course, "init")
+    run_course(course, "release", "level1")
+    _submit_all(course, work, learners)
+    return course
+
+
+EXPECTED = {learner: score for learner, (_, score) in ANSWERS.items()}
+
+
+def _totals(scores: dict[str, dict[str, float]]) -> dict[str, float]:
+    return {learner: sum(by_id.values()) for learner, by_id in scores.items()}
+
+
+def _isolation(course: Path, learner: str) -> list[str]:
+    """What grading.json says was in force, without the per-job uid."""
+    record = json.loads((course / "autograded" / learner / "level1" / "grading.json").read_text())
+    return [re.sub(r"uid \d+", "uid", item) for item in record["isolation"]]
+
+
+def _grade_rq(course: Path, pool: Workers, *args: str, check: bool = True):
+    return run_course(course, "grade", "--backend", "rq", "--redis-url", pool.url,
+                      "--queue", pool.queue, *args, check=check, timeout=900)
+
+
+def test_two_rq_workers_give_the_same_gradebook_as_local_grading(workers, tmp_path):
+    from rq import Worker
+
+    local = _tiny_cohort(tmp_path / "local", tmp_path / "w1", ANSWERS)
+    distributed = _tiny_cohort(tmp_path / "rq", tmp_path / "w2", ANSWERS)
+    for course in (local, distributed):  # a broken submission is reported, the others graded
+        broken = course / "submitted" / "broken" / "level1"
+        broken.mkdir(parents=True)
+        (broken / "01-tiny.ipynb").write_text("{ not json")
+    local_out = run_course(local, "grade", "--workers", "1", check=False)
+    workers.start(2)
+    out = _grade_rq(distributed, workers, check=False)
+    for proc in (local_out, out):
+        assert proc.returncode != 0
+        assert "1 of 4 submission(s) could not be graded: broken level1" in proc.stderr
+        assert "not valid notebook JSON" in proc.stderr, proc.stderr
+    assert "3/3" in out.stdout and "graded" in out.stdout
+    assert _scores(distributed) == _scores(local)
+    assert _totals(_scores(distributed)) == EXPECTED
+    for learner in ANSWERS:  # the coordinator wrote autograded/ from the workers' JSON
+        assert (distributed / "autograded" / learner / "level1" / "01-tiny.ipynb").is_file()
+        # and the workers ran it in the same sandbox, with the same limits, as local grading
+        assert _isolation(distributed, learner) == _isolation(local, learner)
+        if sandbox_available():
+            assert _isolation(distributed, learner)[0].startswith("bubblewrap")
+    conn = connect(workers.url)
+    done = [w.successful_job_count for w in Worker.all(connection=conn)
+            if workers.queue in w.queue_names()]
+    assert sum(done) == len(ANSWERS) + 1 and len(done) == 2
+
+
+def test_killing_a_worker_mid_job_still_grades_the_whole_cohort(workers, tmp_path):
+    course = _tiny_cohort(tmp_path / "course", tmp_path / "w", ANSWERS)
+    first, _second = workers.start(2, heartbeat=1)
+    env = dict(os.environ, COURSE_ROOT=str(course), NO_COLOR="1", COLUMNS="200")
+    grading = subprocess.Popen(
+        [sys.executable, "-m", "course", "grade", "--backend", "rq", "--redis-url", workers.url,
+         "--queue", workers.queue, "--stale-after", "4"],
+        cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        watcher = Coordinator(connect(workers.url), queue_name=workers.queue)
+        _wait_running(watcher, 2, timeout=300)
+        time.sleep(0.5)
+        workers.kill(first)  # the worker, its work horse and the sandbox under it
+        out, err = grading.communicate(timeout=900)
+    finally:
+        if grading.poll() is None:
+            grading.kill()
+    assert grading.returncode == 0, f"{out}\n{err}"
+    assert "enqueueing attempt 2" in err, err  # the coordinator noticed, not RQ's own timeouts
+    assert _totals(_scores(course)) == EXPECTED
+
+
+def _scores(course: Path, db_url: str | None = None) -> dict[str, dict[str, float]]:
+    """learner -> criterion -> score, read from the gradebook (PostgreSQL when db_url is set)."""
+    from course.grading import level_results
+
+    old = os.environ.get("COURSE_DB_URL")
+    if db_url:
+        os.environ["COURSE_DB_URL"] = db_url
+    try:
+        return {learner: {c.id: c.score for c in level_results(course, "level1", learner)}
+                for learner in ANSWERS}
+    finally:
+        if old is None:
+            os.environ.pop("COURSE_DB_URL", None)
+        else:
+            os.environ["COURSE_DB_URL"] = old
+
+
+def test_postgresql_gradebook_gets_the_same_scores_as_sqlite(postgres, tmp_path):
+    sqlite_course = _tiny_cohort(tmp_path / "sqlite", tmp_path / "w1", ANSWERS)
+    run_course(sqlite_course, "grade")
+    url = postgres.create_database("gradebook_pg_vs_sqlite")
+    bare = url.replace("postgresql+psycopg://", "postgresql://")  # what an instructor types
+    pg_course = make_tiny_course(tmp_path / "pg")
+    env_runs = [("init",), ("release", "level1")]
+    for args in env_runs:
+        _run_with_db(pg_course, bare, *args)
+    _submit_all(pg_course, tmp_path / "w2", ANSWERS)
+    out = run_course(pg_course, "grade", "--db-url", bare)
+    assert "3/3" in out.stdout
+    assert not (pg_course / "gradebook.db").exists(), "grading wrote a SQLite gradebook"
+    pg_scores = _scores(pg_course, bare)
+    assert _totals(pg_scores) == EXPECTED
+    assert pg_scores == _scores(sqlite_course)
+    # course feedback reads the same database, from COURSE_DB_URL
+    _run_with_db(pg_course, bare, "feedback")
+    report = json.loads((pg_course / "feedback" / "good" / "report.json").read_text())
+    assert report["levels"]["level1"]["score"] == 3
+    # nbgrader's own commands (and formgrader, which reads the same nbgrader_config.py) see it
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    listed = subprocess.run([str(nbgrader), "db", "student", "list"], cwd=pg_course,
+                            env=dict(os.environ, COURSE_DB_URL=bare), capture_output=True,
+                            text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert all(learner in listed.stdout + listed.stderr for learner in ANSWERS)
+    # and nbgrader itself finds the alembic version it expects there
+    import sqlalchemy
+
+    with sqlalchemy.create_engine(url).connect() as conn:
+        version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar()
+    assert version
+
+
+def _run_with_db(course: Path, db_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, COURSE_ROOT=str(course), COURSE_DB_URL=db_url, NO_COLOR="1",
+               COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "course", *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"course {' '.join(args)}:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def test_a_grading_job_executed_twice_is_recorded_once(workers, tmp_path):
+    from course.grading.distributed import grade_rq
+
+    course = _tiny_cohort(tmp_path / "course", tmp_path / "w", ANSWERS)
+    # Workers that heartbeat every 30 s look lost to a coordinator expecting one within 1 s, so
+    # every job is given to a second worker while the first still runs it: both send results.
+    workers.start(4, heartbeat=30)
+    coordinator = _coordinator(workers, stale_after=1, max_attempts=5)
+    seen = []
+    results = grade_rq(course, list((learner, "level1") for learner in ANSWERS), workers.url,
+                       seen.append, coordinator=coordinator)
+    assert sorted(r.learner for r in seen) == sorted(ANSWERS)  # progress once per learner
+    assert {r.learner: r.score for r in results} == EXPECTED
+    assert _totals(_scores(course)) == EXPECTED
+    assert coordinator.stats.requeued >= len(ANSWERS)
+
+
+def test_the_gradebook_url_comes_from_env_then_config(tmp_path, monkeypatch):
+    from course.config import load_config
+
+    course = make_tiny_course(tmp_path / "course")
+    monkeypatch.delenv("COURSE_DB_URL", raising=False)
+    assert load_config(course).CourseDirectory.db_url == f"sqlite:///{course / 'gradebook.db'}"
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + '\nc.CourseDirectory.db_url = "postgres://g@db/c"\n')
+    assert load_config(course).CourseDirectory.db_url == "postgresql+psycopg://g@db/c"
+    monkeypatch.setenv("COURSE_DB_URL", "postgresql://other@db:5433/c")
+    assert load_config(course).CourseDirectory.db_url == "postgresql+psycopg://other@db:5433/c"
+
+
+def test_jobs_of_a_gone_coordinator_are_skipped_and_a_paused_one_gets_them_again(workers):
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    coordinator = _coordinator(workers)
+    items = [WorkItem(f"k{i}", ECHO, {"sleep": 1, "output": i}, 60) for i in range(3)]
+    coordinator._top_up(iter(items))  # enqueued, then the coordinator "dies"
+    coordinator.connection.delete(coordinator.alive_key)
+    (burst,) = workers.start(1, burst=True)
+    assert burst.wait(120) == 0
+    for i in range(3):
+        job = Job.fetch(coordinator._rq_id(f"k{i}", 1), connection=coordinator.connection,
+                        serializer=JSONSerializer)
+        assert job.return_value()["skipped"] is True  # nothing was executed
+    # Had it only been paused, it takes the skipped jobs up again when it resumes.
+    workers.start(1)
+    results, failures = _collect(coordinator, iter(()), timeout=120)
+    assert failures == {}
+    assert {k: (out, meta["attempt"]) for k, (out, meta) in results.items()} == {
+        f"k{i}": (i, 2) for i in range(3)}
