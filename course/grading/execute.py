@@ -42,6 +42,7 @@ def _environment(jobdir: Path) -> dict[str, str]:
         "MPLCONFIGDIR": str(home / ".matplotlib"), "IPYTHONDIR": str(home / ".ipython"),
         "JUPYTER_RUNTIME_DIR": str(home / ".jupyter-runtime"), "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde",
+        "COURSE_SELFCHECK": "off",  # the notebook's self-check cells: grading runs the hidden tests
         # one job per core: libraries must not each start a thread per core
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     }
