@@ -116,6 +116,8 @@ def pure_execution(course: Path, learners: list[str], cell_timeout: int) -> floa
 
 
 def cpu_seconds() -> float:
+    """CPU time of reaped child processes. Processes inside a bubblewrap pid namespace are reaped
+    there and mostly not counted: the figure is comparable for nbgrader runs only."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -177,8 +179,7 @@ def main() -> int:
         n = args.rounds
         t_plain, t_engine = plain_t / n, engine_t / n
         print(f"nbgrader autograde {LEVEL} (serial): {t_plain:.1f} s ({plain_cpu / n:.0f} s CPU)")
-        print(f"course grade {LEVEL} --workers {args.workers}: {t_engine:.1f} s "
-              f"({engine_cpu / n:.0f} s CPU)")
+        print(f"course grade {LEVEL} --workers {args.workers}: {t_engine:.1f} s")
         print(f"speed-up: {t_plain / t_engine:.2f}x" + (f" (mean of {n} rounds)" if n > 1 else ""),
               flush=True)
 
