@@ -30,12 +30,18 @@ class GradingLimits(Configurable):
     memory_bytes = Integer(4 * 1024**3, help="Memory one grading job may use, in bytes.").tag(config=True)
     max_processes = Integer(256, help="Processes one grading job may run at once.").tag(config=True)
     file_bytes = Integer(1024**3, help="Largest file a grading job may write, in bytes.").tag(config=True)
-    output_bytes = Integer(1024**2, help="Output kept per notebook cell, in bytes.").tag(config=True)
+    output_bytes = Integer(1024**2, help="Output kept per notebook cell (errors included), in "
+                                         "bytes.").tag(config=True)
+    cpu_cores = Float(1.0, help="CPU cores one grading job may use at once (cgroup cpu "
+                                "controller, where the grader may write cgroups).").tag(config=True)
+    notebook_bytes = Integer(5 * 1024**2, help="Largest submitted notebook, in bytes: a bigger one is "
+                                               "refused at submit and not graded.").tag(config=True)
 
     def as_dict(self) -> dict:
         return {"cell_timeout": self.cell_timeout, "notebook_timeout": self.notebook_timeout,
                 "memory_bytes": self.memory_bytes, "max_processes": self.max_processes,
-                "file_bytes": self.file_bytes, "output_bytes": self.output_bytes}
+                "file_bytes": self.file_bytes, "output_bytes": self.output_bytes,
+                "cpu_cores": self.cpu_cores, "notebook_bytes": self.notebook_bytes}
 
 
 def find_root(start: Path | None = None) -> Path:

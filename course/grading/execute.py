@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -32,15 +31,14 @@ START_UP_SECONDS = 120
 
 
 def _environment(jobdir: Path) -> dict[str, str]:
-    """A scrubbed environment: no secrets, home and temp inside the job folder."""
-    home = jobdir / "home"
+    """A scrubbed environment: no secrets; the launcher gives each process its own home and temp
+    folder inside the job folder."""
     venv_bin = str(Path(sys.executable).parent)
     return {
         "PATH": os.pathsep.join([venv_bin, "/usr/local/bin", "/usr/bin", "/bin"]),
-        "HOME": str(home), "TMPDIR": str(jobdir / "tmp"), "USER": "learner", "LOGNAME": "learner",
+        "HOME": str(jobdir), "TMPDIR": str(jobdir), "USER": "learner", "LOGNAME": "learner",
         "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "dumb", "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": str(home / ".matplotlib"), "IPYTHONDIR": str(home / ".ipython"),
-        "JUPYTER_RUNTIME_DIR": str(home / ".jupyter-runtime"), "PYTHONNOUSERSITE": "1",
+        "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde",
         "COURSE_SELFCHECK": "off",  # the notebook's self-check cells: grading runs the hidden tests
         # one job per core: libraries must not each start a thread per core
@@ -113,14 +111,17 @@ def _execute(job: dict, names: list[str], box: Sandbox) -> dict:
     base = Path(tempfile.mkdtemp(prefix="course-grading-"))
     try:
         jobdir = SANDBOX_JOBDIR if box.mode == "sandbox" else base / "job"
-        (base / "job" / "work").mkdir(parents=True)
-        spec = {"notebooks": {n: job["notebooks"][n] for n in names}, "limits": limits,
-                "nonce": secrets.token_hex(8), "sandboxed": box.mode == "sandbox"}
+        (base / "job").mkdir(mode=0o700)
+        spec = {"notebooks": {n: job["notebooks"][n] for n in names}, "limits": limits}
         wall = float(limits["notebook_timeout"]) * len(names) + START_UP_SECONDS
         read_fd, write_fd = os.pipe()
-        inner = [sys.executable, "-m", "course.grading.executor", str(jobdir), str(write_fd)]
+        uids = ({role: [uid, uid] for role, uid in box.uids.items()} if box.uids else None)
+        config = {"jobdir": str(jobdir), "uids": uids, "env": _environment(jobdir),
+                  "python": sys.executable}
+        inner = [sys.executable, "-I", "-m", "course.grading.launcher", json.dumps(config),
+                 str(write_fd)]
         try:
-            proc = box.start(inner, jobdir=jobdir, workdir=base / "job" / "work",
+            proc = box.start(inner, jobdir=jobdir, workdir=base / "job",
                              env=_environment(jobdir), pass_fds=(write_fd,), limits=limits,
                              cpu_seconds=2 * int(wall) + 60)
         finally:
@@ -167,7 +168,7 @@ def _execute(job: dict, names: list[str], box: Sandbox) -> dict:
                 if "kernel died" in message:
                     data["errors"][name] = message.replace(
                         "(os._exit, a crash or running out of memory)", "(it ran out of memory)")
-        return {**data, "seconds": seconds, "isolation": box.applied}
+        return {**data, "seconds": seconds, "isolation": box.applied, "missing": box.missing}
     finally:
         try:
             box.finish()

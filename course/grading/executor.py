@@ -1,24 +1,33 @@
-"""The executor: runs one job's notebooks, inside the sandbox, and answers with plain JSON.
+"""The executor: runs one job's notebooks, each in two kernels, and answers with plain JSON.
 
-Usage: python -m course.grading.executor JOBDIR FD  (the job as JSON on stdin)
+Usage (the launcher starts it, as the executor's own uid, in Python's isolated mode):
 
-The job, {"notebooks": {name: notebook JSON}, "limits", "nonce", "sandboxed"}, comes on stdin and
-stays in this process: the notebooks (instructor's test cells restored, hidden tests included)
-are never written where learner code could read them. Kernels run in JOBDIR/work. The answer,
-{"notebooks", "errors", "flags", "seconds"}, is written once to file descriptor FD (a pipe the
+    python -I -m course.grading.executor JOBDIR ANSWER_FD LAUNCHER_FD UIDS
+
+The job, {"notebooks": {name: notebook JSON}, "limits"}, comes on stdin and stays in this
+process, which no kernel can trace or read (another uid, not dumpable). For each notebook the
+launcher makes fresh folders and starts two kernels: the learner kernel runs the submitted cells
+except the test cells; the grader kernel runs the instructor's test cells and reaches the
+learner's names through course.boundary's proxies, whose frames this process relays. While a test
+cell runs, the learner kernel serves the grader's calls and whatever it prints is discarded. The
+answer, {"notebooks", "errors", "flags", "seconds"}, is written once to ANSWER_FD (a pipe the
 grader reads with a size cap). This module imports no gradebook code and needs no course folder.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ctypes
 import json
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +36,48 @@ from typing import Any
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import nbformat  # noqa: E402
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
 from nbformat import NotebookNode  # noqa: E402
 
-from course.grading import guard  # noqa: E402
+from ..boundary import codec, grader, learner  # noqa: E402
+from ..boundary.names import learner_names  # noqa: E402
+from .kernels import LauncherChannel, LauncherError, kernel_manager  # noqa: E402
+from .relay import Relay, listen, peer_uid  # noqa: E402
 
 log = logging.getLogger("course.grading.executor")
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
+#: Seconds a kernel has to connect to its relay socket, and the learner side to stop serving.
+CONNECT_SECONDS = 60
+SERVE_GRACE_SECONDS = 5
+#: Bytes queued for a side that does not read (a flood beyond it is dropped).
+QUEUE_CAP = 256 * 1024**2
+#: Run silently in the grader kernel before the boundary: the test cells' temporary files and
+#: folders are made where, and so that, the learner side can read and write them (the folder is
+#: shared; the grader's own home stays private).
+GRADER_SETUP = r"""
+def _course_grader_setup():
+    import os, tempfile
+    os.umask(0)
+    def shared(make, mode):
+        def made(*args, **kwargs):
+            result = make(*args, **kwargs)
+            os.chmod(result if isinstance(result, str) else result[1], mode)
+            return result
+        made.__wrapped__ = make
+        return made
+    tempfile.mkdtemp = shared(tempfile.mkdtemp, 0o777)
+    tempfile.mkstemp = shared(tempfile.mkstemp, 0o666)
+    tempfile.tempdir = os.environ.get("COURSE_SHARED_DIR") or tempfile.gettempdir()
+_course_grader_setup()
+del _course_grader_setup
+"""
 
 
 def _harden() -> None:
-    """No ptrace or /proc/<pid>/fd access from the kernel (same uid); die with the grader."""
+    """No ptrace or /proc/<pid> access from any kernel; die with the launcher."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -50,72 +86,71 @@ def _harden() -> None:
         pass
 
 
-def _is_test_cell(cell: NotebookNode) -> bool:
+def is_test_cell(cell: NotebookNode) -> bool:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
-def _error_output(message: str) -> NotebookNode:
-    return nbformat.v4.new_output("error", ename="NotRun", evalue=message, traceback=[message])
+def _error_output(message: str, ename: str = "NotRun") -> NotebookNode:
+    return nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[message])
 
 
-class GuardedExecute(NotebookClient):
-    """nbgrader's Execute (same settings and error recording, without importing nbgrader), plus:
-    the integrity guard, timeouts noted per cell, and an output size cap."""
+def capped_error(content: dict, room: int) -> dict:
+    """An error output that fits in `room` bytes: its name, the start of its message and the end
+    of its traceback (where the failing line is)."""
+    ename = str(content.get("ename", "Error"))[:200]
+    evalue = str(content.get("evalue", ""))
+    keep = max(200, min(len(evalue), room // 2))
+    short = evalue if len(evalue) <= keep else evalue[:keep] + f"... [{len(evalue) - keep} characters cut]"
+    lines = [str(line) for line in content.get("traceback") or []]
+    budget = max(200, room - len(short))
+    tail: list[str] = []
+    for line in reversed(lines):
+        line = line if len(line) <= budget else line[:budget] + "... [cut]"
+        if sum(map(len, tail)) + len(line) > budget and tail:
+            break
+        tail.insert(0, line)
+    if len(tail) < len(lines):
+        tail.insert(0, f"[traceback cut: {len(lines) - len(tail)} lines over the output limit]")
+    return {**content, "ename": ename, "evalue": short, "traceback": tail}
 
-    def __init__(self, *, nonce: str, output_bytes: int, **kw: Any) -> None:
-        kw.setdefault("kernel_manager_class", AsyncKernelManager)
-        super().__init__(nbformat.v4.new_notebook(), **kw)
+
+class CellRunner(NotebookClient):
+    """nbgrader's Execute settings (without importing nbgrader) for one kernel, plus: timeouts noted
+    per cell, and an output cap per cell that error outputs count toward too."""
+
+    def __init__(self, nb: NotebookNode, *, role: str, output_bytes: int, **kw: Any) -> None:
+        super().__init__(nb, **kw)
+        self.role = role
         self.error_on_timeout = {
             "ename": "CellTimeoutError", "evalue": "",
             "traceback": ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"],
         }
         self.raise_on_iopub_timeout = True
-        self.nonce = nonce
         self.output_bytes = output_bytes
         self.current: int | None = None
         self.timed_out: list[int] = []
-        self.tampered: dict[int, list[str]] = {}
         self.cut: set[int] = set()
         self._bytes: dict[int, int] = {}
-        self._installed = False
-
-    async def _silent(self, code: str, expressions: dict[str, str] | None = None) -> dict:
-        assert self.kc is not None
-        msg_id = self.kc.execute(code, silent=True, store_history=False,
-                                 user_expressions=expressions or {})
-        reply = await self.async_wait_for_reply(msg_id)
-        return (reply or {}).get("content", {})
 
     async def async_execute_cell(self, cell: NotebookNode, cell_index: int,
                                  execution_count: int | None = None,
                                  store_history: bool = True) -> NotebookNode:
-        if not self._installed:
-            self._installed = True
-            content = await self._silent(guard.install_code(self.nonce))
-            if content.get("status") != "ok":
-                log.warning("the guard could not be installed: %s", content.get("evalue"))
-        if cell.cell_type == "code" and _is_test_cell(cell):
-            content = await self._silent("", {"g": guard.check_expression(self.nonce)})
-            changed = guard.parse_check(content, "g")
-            if changed:
-                self.tampered[cell_index] = changed
         self.current = cell_index
         return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
 
     def on_cell_executed(self, **kwargs: Any) -> None:
-        """As nbgrader's Execute: an error reply without an error output (showtraceback replaced)
-        still leaves an error in the cell."""
+        """As nbgrader's Execute: an error reply without an error output still leaves an error."""
         cell, reply = kwargs["cell"], kwargs["execute_reply"]
-        if reply["content"]["status"] != "error":
+        if reply is None or reply["content"]["status"] == "ok":
             return
-        if any(o.output_type == "error" and o.ename == reply["content"].get("ename") for o in cell.outputs):
+        if any(o.output_type == "error" for o in cell.outputs):
             return
-        tb = reply["content"].get("traceback") or [
-            "ERROR: An error occurred while showtraceback was disabled"]
-        cell.outputs.append(nbformat.v4.new_output(
-            "error", ename=reply["content"].get("ename", "Error"),
-            evalue=reply["content"].get("evalue", ""), traceback=tb))
+        content = reply["content"]
+        tb = content.get("traceback") or ["ERROR: the cell failed without showing an error"]
+        out = capped_error({"ename": content.get("ename", "Error"),
+                            "evalue": content.get("evalue", ""), "traceback": tb}, 4096)
+        cell.outputs.append(nbformat.v4.new_output("error", **out))
 
     async def _async_handle_timeout(self, timeout: int, cell: NotebookNode | None = None):
         if self.current is not None and cell is not None:
@@ -123,110 +158,283 @@ class GuardedExecute(NotebookClient):
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001, ANN201 (nbclient's signature)
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        used = self._bytes.get(cell_index, 0) + size
-        self._bytes[cell_index] = used
-        if used > self.output_bytes and msg.get("msg_type") != "error":
-            if cell_index not in self.cut:
-                self.cut.add(cell_index)
-                note = (f"[output cut: this cell printed more than {self.output_bytes // 1024} KiB; "
-                        "the rest was dropped by the grader]\n")
-                outs.append(nbformat.v4.new_output("stream", name="stdout", text=note))
-            return None
-        return super().output(outs, msg, display_id, cell_index)
+        content = msg.get("content", {})
+        size = len(json.dumps(content, default=str))
+        used = self._bytes.get(cell_index, 0)
+        self._bytes[cell_index] = used + size
+        if used + size <= self.output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        if msg.get("msg_type") == "error":  # the cell failed: keep that, shortened to fit
+            room = max(2048, self.output_bytes - used)
+            msg = {**msg, "content": capped_error(content, room)}
+            self._bytes[cell_index] = used + room
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self.cut:
+            self.cut.add(cell_index)
+            note = (f"[output cut: this cell printed more than {self.output_bytes // 1024} KiB; "
+                    "the rest was dropped by the grader]\n")
+            outs.append(nbformat.v4.new_output("stream", name="stdout", text=note))
+        return None
 
 
-def _kill_kernel(client: GuardedExecute) -> None:
-    process = getattr(getattr(client.km, "provisioner", None), "process", None)
-    pid = getattr(process, "pid", None)
-    if not pid:
-        return
-    try:
-        pgid = os.getpgid(pid)
-        if pgid != os.getpgid(0):
-            os.killpg(pgid, signal.SIGKILL)
-        else:
-            os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+@dataclass
+class Job:
+    """What every notebook of the job shares: limits, the launcher, the uids to check."""
+
+    limits: dict
+    channel: LauncherChannel
+    jobdir: Path
+    uids: dict[str, int] | None
+    flags: list[dict] = field(default_factory=list)
 
 
-def _kill_leftovers(sandboxed: bool) -> None:
-    """In the sandbox (own pid namespace, own uid), nothing a notebook started survives it."""
-    if sandboxed:
+class KernelDied(Exception):
+    def __init__(self, role: str, index: int | None) -> None:
+        super().__init__(role)
+        self.role, self.index = role, index
+
+
+async def _silent(client: CellRunner, code: str, timeout: float) -> dict:
+    """Run code that is not part of the notebook; its reply's content (outputs are dropped)."""
+    assert client.kc is not None
+    msg_id = client.kc.execute(code, silent=True, store_history=False, stop_on_error=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no reply")
         try:
-            os.kill(-1, signal.SIGKILL)  # every process of this uid that we can see, except us
-        except ProcessLookupError:
-            pass
+            msg = await client.kc.shell_channel.get_msg(timeout=min(left, 1.0))
+        except Exception:  # queue.Empty
+            if not await client.km.is_alive():
+                raise DeadKernelError("Kernel died") from None
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg["content"]
 
 
-def run_notebook(name: str, nb: NotebookNode, workdir: Path, limits: dict, nonce: str,
-                 flags: list[dict]) -> tuple[NotebookNode, str | None]:
-    """Execute one notebook in a fresh kernel; the executed notebook and an error message or None."""
-    client = GuardedExecute(
-        nonce=nonce, output_bytes=int(limits["output_bytes"]),
-        timeout=int(limits["cell_timeout"]), interrupt_on_timeout=True, allow_errors=True,
-        startup_timeout=120, kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
-        extra_arguments=["--HistoryManager.hist_file=:memory:"],
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    client.nb = nb
+async def _accept(server: socket.socket, path: str, role: str, job: Job) -> socket.socket:
+    loop = asyncio.get_running_loop()
+    server.setblocking(False)
+    try:
+        conn, _ = await asyncio.wait_for(loop.sock_accept(server), CONNECT_SECONDS)
+    finally:
+        server.close()
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    if job.uids is not None and peer_uid(conn) != job.uids[role]:
+        conn.close()
+        raise ConnectionError(f"a process that is not the {role} kernel connected")
+    conn.setblocking(True)
+    return conn
+
+
+class NotebookRun:
+    """One notebook: its two kernels, the relay between them, and the cells in order."""
+
+    def __init__(self, index: int, name: str, nb: NotebookNode, job: Job) -> None:
+        self.index, self.name, self.nb, self.job = index, name, nb, job
+        limits = job.limits
+        self.dirs: dict[str, str] = {}
+        self.clients: dict[str, CellRunner] = {}
+        self.relay: Relay | None = None
+        self.count = 0
+        self.settings = {"output_bytes": int(limits["output_bytes"]),
+                         "timeout": int(limits["cell_timeout"]), "interrupt_on_timeout": True,
+                         "allow_errors": True, "startup_timeout": 120}
+        self.tests = [i for i, c in enumerate(nb.cells) if is_test_cell(c)]
+
+    def client(self, role: str) -> CellRunner:
+        executor_home = self.job.jobdir / "executor"
+        km = kernel_manager(role, self.job.channel, self.dirs[f"{role}_kernel"],
+                            str(executor_home / f"{role}-nb{self.index}.json"))
+        return CellRunner(self.nb, role=role, km=km, **self.settings)
+
+    async def start(self) -> None:
+        self.dirs = self.job.channel.request("notebook", index=self.index)["dirs"]
+        roles = ["learner", "grader"] if self.tests else ["learner"]
+        for role in roles:
+            self.clients[role] = self.client(role)
+
+        async def boot(role: str) -> None:
+            client = self.clients[role]
+            await client.async_start_new_kernel(cwd=self.dirs[f"{role}_home"])
+            await client.async_start_new_kernel_client()
+
+        await asyncio.gather(*(boot(role) for role in roles))
+        if not self.tests:
+            return
+        paths = {role: f"{self.dirs[f'{role}_relay']}/s" for role in roles}
+        servers = {role: listen(paths[role]) for role in roles}
+        names = learner_names([self.nb.cells[i].source for i in self.tests])
+        codes = {"learner": learner.bootstrap_code(paths["learner"]),
+                 "grader": GRADER_SETUP + "\n" + grader.bootstrap_code(paths["grader"], names)}
+
+        async def connect(role: str) -> socket.socket:
+            accept = asyncio.ensure_future(_accept(servers[role], paths[role], role, self.job))
+            reply = await _silent(self.clients[role], codes[role], CONNECT_SECONDS)
+            if reply.get("status") != "ok":
+                accept.cancel()
+                raise ConnectionError(f"the {role} kernel could not connect: "
+                                      f"{reply.get('ename')}: {reply.get('evalue')}")
+            return await accept
+
+        conns = await asyncio.gather(connect("learner"), connect("grader"))
+        self.relay = Relay(conns[0], conns[1], frame_cap=codec.MAX_FRAME, queue_cap=QUEUE_CAP,
+                           close_frame=codec.CLOSE_FRAME)
+
+    async def _alive(self, role: str) -> bool:
+        client = self.clients.get(role)
+        return client is not None and client.km is not None and await client.km.is_alive()
+
+    async def run_cell(self, index: int) -> None:
+        cell = self.nb.cells[index]
+        if cell.cell_type != "code" or not cell.source.strip():
+            return
+        self.count += 1
+        role = "grader" if index in self.tests else "learner"
+        try:
+            if role == "learner":
+                await self.clients["learner"].async_execute_cell(cell, index, self.count)
+            else:
+                await self.run_test(cell, index)
+        except DeadKernelError:
+            dead = "learner" if not await self._alive("learner") else "grader"
+            raise KernelDied(dead, index) from None
+
+    async def run_test(self, cell: NotebookNode, index: int) -> None:
+        """The test cell in the grader kernel, while the learner kernel serves its calls."""
+        assert self.relay is not None
+        learner_client, grader_client = self.clients["learner"], self.clients["grader"]
+        assert learner_client.kc is not None
+        self.relay.open_gate()
+        serve_id = learner_client.kc.execute(learner.serve_code(), silent=True,
+                                             store_history=False, stop_on_error=False)
+        drain = asyncio.ensure_future(self._drain(learner_client))
+        try:
+            try:
+                await _silent(grader_client, grader.before_cell_code(), self.settings["timeout"])
+            except (TimeoutError, LauncherError) as exc:
+                log.info("refreshing names before cell %s: %s", index, exc)
+            grader_client.current = index
+            await grader_client.async_execute_cell(cell, index, self.count)
+        finally:
+            self.relay.close_gate()
+            await self._finish_serving(learner_client, serve_id, index)
+            drain.cancel()
+
+    async def _drain(self, client: CellRunner) -> None:
+        """Whatever the learner kernel prints while it serves a test is read and dropped."""
+        assert client.kc is not None
+        while True:
+            with contextlib.suppress(Exception):
+                await client.kc.iopub_channel.get_msg(timeout=1.0)
+
+    async def _finish_serving(self, client: CellRunner, serve_id: str, index: int) -> None:
+        """Wait for the learner kernel to stop serving; interrupt it when it does not."""
+        assert client.kc is not None
+        for attempt in range(2):
+            deadline = time.monotonic() + SERVE_GRACE_SECONDS
+            while time.monotonic() < deadline:
+                try:
+                    msg = await client.kc.shell_channel.get_msg(timeout=0.5)
+                except Exception:  # queue.Empty
+                    if not await self._alive("learner"):
+                        raise KernelDied("learner", index) from None
+                    continue
+                if msg["parent_header"].get("msg_id") == serve_id:
+                    return
+            if attempt == 0 and client.km is not None:
+                with contextlib.suppress(Exception):
+                    await client.km.interrupt_kernel()
+        log.info("the learner kernel still serves after cell %s", index)
+
+    async def stop(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+        for client in self.clients.values():
+            if client.km is None:
+                continue
+            with contextlib.suppress(Exception):
+                await client.km.shutdown_kernel(now=True)
+            if client.kc is not None:
+                with contextlib.suppress(Exception):
+                    client.kc.stop_channels()
+        with contextlib.suppress(LauncherError, OSError):
+            self.job.channel.request("stop")
+
+    def kill(self) -> None:
+        """From the wall-clock timer's thread: stop both kernels now."""
+        for role in self.clients:
+            with contextlib.suppress(LauncherError, OSError, ValueError):
+                self.job.channel.request("signal", role=role, signal=int(signal.SIGKILL))
+
+
+async def run_notebook(index: int, name: str, nb: NotebookNode,
+                       job: Job) -> tuple[NotebookNode, str | None]:
+    """Execute one notebook; the executed notebook and an error message or None."""
+    limits = job.limits
     wall = float(limits["notebook_timeout"])
+    run = NotebookRun(index, name, nb, job)
     expired = threading.Event()
 
     def expire() -> None:
         expired.set()
-        _kill_kernel(client)
+        run.kill()
 
     timer = threading.Timer(wall, expire)
     timer.daemon = True
-    error = None
-    stopped = False
+    error: str | None = None
+    stopped_at: int | None = None
     timer.start()
     try:
-        client.execute()
-    except DeadKernelError:
-        stopped = True
-        where = f" in cell {client.current + 1}" if client.current is not None else ""
+        await run.start()
+        for i in range(len(nb.cells)):
+            stopped_at = i
+            await run.run_cell(i)
+        stopped_at = None
+    except KernelDied as died:
+        where = f" in cell {died.index + 1}" if died.index is not None else ""
         if expired.is_set():
             error = f"the notebook ran longer than {wall:g} s and was stopped{where}"
-        else:
+        elif died.role == "learner":
             error = f"the kernel died{where} (os._exit, a crash or running out of memory)"
+        else:
+            error = f"the grader's kernel stopped{where} (it probably ran out of memory)"
     except Exception as exc:  # a kernel that does not start, a broken message...
-        stopped = True
-        error = f"the notebook could not be run: {type(exc).__name__}: {str(exc)[:300]}"
+        log.info("notebook %s stopped", name, exc_info=True)
+        if expired.is_set():
+            error = f"the notebook ran longer than {wall:g} s and was stopped"
+        else:
+            error = f"the notebook could not be run: {type(exc).__name__}: {str(exc)[:300]}"
     finally:
         timer.cancel()
+        await run.stop()
     if expired.is_set() and error is None:
         error = f"the notebook ran longer than {wall:g} s and was stopped"
-    timeouts = sorted(set(client.timed_out))
-    if timeouts and error is None:
-        error = "; ".join(f"cell {i + 1} ran longer than {limits['cell_timeout']:g} s" for i in timeouts)
-    elif timeouts:
-        error = "; ".join([*(f"cell {i + 1} ran longer than {limits['cell_timeout']:g} s"
-                             for i in timeouts), error])
-    for index, changed in sorted(client.tampered.items()):
-        gid = nb.cells[index].metadata.get("nbgrader", {}).get("grade_id")
-        flags.append({"criterion": gid, "notebook": name, "message": guard.describe(changed)})
-    reached = client.current if client.current is not None else -1
-    for index, cell in enumerate(nb.cells):
-        if _is_test_cell(cell) and (index > reached or (index == reached and stopped)):
-            if not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-                cell.outputs.append(_error_output(f"not run: {error or 'the notebook stopped'}"))
+    timeouts = sorted({i for c in run.clients.values() for i in c.timed_out})
+    if timeouts:
+        notes = [f"cell {i + 1} ran longer than {limits['cell_timeout']:g} s" for i in timeouts]
+        error = "; ".join([*notes, *([error] if error else [])])
+    reached = stopped_at if stopped_at is not None else len(nb.cells)
+    for i in run.tests:
+        cell = nb.cells[i]
+        if i >= reached and not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            cell.outputs = [_error_output(f"not run: {error or 'the notebook stopped'}")]
     return nb, error
 
 
 def main(argv: list[str]) -> int:
-    jobdir, fd = Path(argv[0]), int(argv[1])
-    os.set_inheritable(fd, False)
+    jobdir, answer_fd, launcher_fd = Path(argv[0]), int(argv[1]), int(argv[2])
+    uids = json.loads(argv[3])  # {"learner": uid, "grader": uid}, or null without uids
+    os.set_inheritable(answer_fd, False)
+    os.set_inheritable(launcher_fd, False)
     _harden()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     started = time.monotonic()
     spec = json.loads(sys.stdin.buffer.read())
     sys.stdin.close()
-    for sub in ("work", "home", "tmp"):
-        (jobdir / sub).mkdir(parents=True, exist_ok=True)
-    workdir = jobdir / "work"
+    job = Job(limits=spec["limits"], channel=LauncherChannel(launcher_fd), jobdir=jobdir, uids=uids)
     notebooks: dict[str, NotebookNode] = {}
     errors: dict[str, str] = {}
     for name, text in spec["notebooks"].items():
@@ -235,19 +443,21 @@ def main(argv: list[str]) -> int:
         except Exception as exc:
             errors[name] = f"the notebook could not be read: {exc}"
     del spec["notebooks"]
-    flags: list[dict] = []
     executed: dict[str, str] = {}
-    for name, nb in notebooks.items():
-        nb, error = run_notebook(name, nb, workdir, spec["limits"], spec["nonce"], flags)
-        _kill_leftovers(spec.get("sandboxed", False))
-        if error:
-            errors[name] = error
-        executed[name] = nbformat.writes(nb)
-    answer = {"notebooks": executed, "errors": errors, "flags": flags,
+
+    async def run_all() -> None:
+        for index, (name, nb) in enumerate(notebooks.items()):
+            nb, error = await run_notebook(index, name, nb, job)
+            if error:
+                errors[name] = error
+            executed[name] = nbformat.writes(nb)
+
+    asyncio.run(run_all())
+    answer = {"notebooks": executed, "errors": errors, "flags": job.flags,
               "seconds": time.monotonic() - started}
-    data = json.dumps(answer).encode()
-    with os.fdopen(fd, "wb") as pipe:
-        pipe.write(data)
+    with os.fdopen(answer_fd, "wb") as pipe:
+        pipe.write(json.dumps(answer).encode())
+    job.channel.close()
     return 0
 
 

@@ -1,19 +1,21 @@
-"""Where learner code runs: a bubblewrap sandbox as an unprivileged uid, or process limits only.
+"""Where learner code runs: a bubblewrap sandbox with three uids per job, or process limits only.
 
 Modes:
 - "sandbox": bwrap (entered as root, so it can mount) builds a new root holding only the system
-  (read-only), the Python installation and the course package (read-only) and the job's folder;
-  new pid, network (own loopback only), ipc and uts namespaces; then setpriv drops to a uid of
-  its own (one per worker slot, so RLIMIT_NPROC counts that job only) with no capabilities and
-  no_new_privs. The course folder, gradebook.db, source/, submitted/ and other learners do not
-  exist inside.
-- "limits": the same executor, environment and rlimits, but no new root or namespaces: learner
-  code can read what the grading user can read and reach the network. For `course check` of
-  one's own notebook, or cohort grading only with --allow-reduced-isolation.
+  (read-only), the Python installation and the course package (read-only) and the job's folder
+  (a tmpfs); new pid, network (own loopback only), ipc and uts namespaces. Inside, the launcher
+  (course.grading.launcher) keeps only the capabilities it needs to start processes as other
+  uids, with no_new_privs, and starts the executor, the learner kernels and the grader kernels
+  each as a uid of their own (three per worker slot, so RLIMIT_NPROC counts that job only). The
+  course folder, gradebook.db, source/, submitted/ and other learners do not exist inside.
+- "limits": the same launcher, executor, environment and rlimits, but no new root, namespaces or
+  uids: learner code can read what the grading user can read and reach the network. For
+  `course check` of one's own notebook, or cohort grading only with --allow-reduced-isolation.
 
 Both add rlimits (address space, processes, file size, CPU time) and, where /sys/fs/cgroup is
-writable (v1 memory+pids, or v2), a per-job cgroup that limits the whole process tree.
-`Sandbox.applied` says which limits were in force, for grading.json.
+writable (v1 or v2), a per-job cgroup for memory, processes and a CPU share that limits the whole
+process tree. `Sandbox.applied` says which limits were in force and `missing_limits` which were
+not, for grading.json and the grader's warning.
 """
 
 from __future__ import annotations
@@ -39,7 +41,13 @@ log = logging.getLogger(__name__)
 
 MODES = ("sandbox", "limits", "best")
 UID_BASE = 64000
-UID_COUNT = 1000
+UID_COUNT = 999
+#: The uids of one job, in the order of a leased block.
+ROLES = ("executor", "learner", "grader")
+#: What the launcher keeps of root (setpriv's names): start processes as other uids, give them
+#: their folders, stop them. No mount, ptrace, network or module capability.
+LAUNCHER_CAPS = "-all,+setuid,+setgid,+chown,+kill,+dac_override,+fowner,+fsetid"
+CPU_PERIOD_US = 100_000
 LOCK_DIR = Path(tempfile.gettempdir()) / "course-grading-uids"
 CGROUP_NAME = "course-grading"
 _counter = itertools.count()
@@ -103,29 +111,37 @@ def resolve_mode(isolation: str) -> str:
 
 # --- cgroups ----------------------------------------------------------------------------------
 
-def _cgroup_dirs(name: str, memory_bytes: int, max_processes: int) -> tuple[list[Path], list[str]]:
-    """Create a cgroup for one job (v1 memory+pids, or v2); its folders and what it limits."""
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def _cgroup_dirs(name: str, memory_bytes: int, max_processes: int,
+                 cpu_cores: float) -> tuple[list[Path], list[str]]:
+    """Create a cgroup for one job (v1 memory+pids+cpu, or v2); its folders and what it limits."""
     if os.geteuid() != 0:
         return [], []
-    root = Path("/sys/fs/cgroup")
+    root = CGROUP_ROOT
+    quota = int(cpu_cores * CPU_PERIOD_US)
     made: list[Path] = []
     applied: list[str] = []
     try:
         if (root / "cgroup.controllers").exists():  # v2
             parent = root / CGROUP_NAME
             parent.mkdir(exist_ok=True)
-            (root / "cgroup.subtree_control").write_text("+memory +pids")
-            (parent / "cgroup.subtree_control").write_text("+memory +pids")
+            (root / "cgroup.subtree_control").write_text("+memory +pids +cpu")
+            (parent / "cgroup.subtree_control").write_text("+memory +pids +cpu")
             group = parent / name
             group.mkdir()
             made.append(group)
             (group / "memory.max").write_text(str(memory_bytes))
             (group / "pids.max").write_text(str(max_processes))
-            applied += ["cgroup v2 memory.max", "cgroup v2 pids.max"]
+            (group / "cpu.max").write_text(f"{quota} {CPU_PERIOD_US}")
+            applied += ["cgroup v2 memory.max", "cgroup v2 pids.max",
+                        f"cgroup v2 cpu.max ({cpu_cores:g} cores)"]
             return made, applied
         for controller, settings in (
             ("memory", {"memory.limit_in_bytes": memory_bytes, "memory.memsw.limit_in_bytes": memory_bytes}),
             ("pids", {"pids.max": max_processes}),
+            ("cpu", {"cpu.cfs_period_us": CPU_PERIOD_US, "cpu.cfs_quota_us": quota}),
         ):
             base = root / controller
             if not (base / "cgroup.procs").exists():
@@ -136,7 +152,9 @@ def _cgroup_dirs(name: str, memory_bytes: int, max_processes: int) -> tuple[list
             for key, value in settings.items():
                 try:
                     (group / key).write_text(str(value))
-                    applied.append(f"cgroup v1 {key}")
+                    if key != "cpu.cfs_period_us":
+                        applied.append(f"cgroup v1 {key}" + (f" ({cpu_cores:g} cores)"
+                                                             if key == "cpu.cfs_quota_us" else ""))
                 except OSError:  # memsw needs swap accounting
                     log.debug("cgroup setting %s not available", key)
     except OSError as exc:
@@ -183,23 +201,32 @@ def oom_killed(groups: list[Path]) -> bool:
 # --- uids ----------------------------------------------------------------------------------------
 
 @contextmanager
-def lease_uid() -> Iterator[int]:
-    """A uid no other grading job on this machine is using (lock files in /tmp)."""
+def lease_uids() -> Iterator[dict[str, int]]:
+    """Three uids (executor, learner, grader) no other grading job on this machine is using
+    (a lock file per uid in /tmp). Each uid's group id is the same number."""
     LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
-    for uid in range(UID_BASE, UID_BASE + UID_COUNT):
-        handle = open(LOCK_DIR / f"{uid}.lock", "w")  # noqa: SIM115 -- held for the lease
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            continue
-        try:
-            yield uid
-        finally:
+    for first in range(UID_BASE, UID_BASE + UID_COUNT, len(ROLES)):
+        handles = []
+        for uid in range(first, first + len(ROLES)):
+            handle = open(LOCK_DIR / f"{uid}.lock", "w")  # noqa: SIM115 -- held for the lease
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                break
+            handles.append(handle)
+        if len(handles) == len(ROLES):
+            try:
+                yield {role: first + i for i, role in enumerate(ROLES)}
+            finally:
+                for handle in handles:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                    handle.close()
+            return
+        for handle in handles:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
-        return
-    raise RuntimeError("no free sandbox uid")
+    raise RuntimeError("no free sandbox uids")
 
 
 # --- the sandbox ---------------------------------------------------------------------------------
@@ -229,15 +256,53 @@ def _read_only_paths() -> list[Path]:
     return paths
 
 
+MISSING_UIDS = ("separate uids for the executor, the learner kernel and the grader kernel (they "
+                "need root): learner code runs as the same user as the grader kernel and could "
+                "signal it, trace it or read its memory")
+
+
+def missing_limits(mode: str) -> list[str]:
+    """The limits a job will run without here, each saying what that leaves open."""
+    missing = []
+    root = os.geteuid() == 0
+    if mode == "sandbox" and not root:
+        missing.append(MISSING_UIDS)
+    if mode == "limits":
+        missing.append("bubblewrap: " + REDUCED_ISOLATION)
+        if root:
+            missing.append(MISSING_UIDS.replace("(they need root)", "(they need bubblewrap)"))
+        else:
+            missing.append(MISSING_UIDS)
+    if not root or mode == "limits":
+        missing.append("a process limit per job (RLIMIT_NPROC for a uid of its own): a fork "
+                       "flood is held only by the cgroup, if any")
+    v2 = (CGROUP_ROOT / "cgroup.controllers").exists()
+    for controller, what in (("memory", "a memory limit for the whole job (cgroup memory): "
+                                        "only each process's address space is limited"),
+                             ("pids", "a process limit for the whole job (cgroup pids)"),
+                             ("cpu", "a CPU share per job (cgroup cpu): one job can use every "
+                                     "core and push other jobs' cells past their timeout")):
+        folder = CGROUP_ROOT if v2 else CGROUP_ROOT / controller
+        present = (controller in (CGROUP_ROOT / "cgroup.controllers").read_text().split()
+                   if v2 else (folder / "cgroup.procs").exists())
+        if not (root and present and os.access(folder, os.W_OK)):
+            missing.append(what)
+    return missing
+
+
 @dataclass
 class Sandbox:
-    """How one job's executor is started: mode, uid and the limits in force."""
+    """How one job is started: mode, uids and the limits in force."""
 
     mode: str
-    uid: int | None = None
+    uids: dict[str, int] | None = None
     applied: list[str] = field(default_factory=list)
     tmpfs_bytes: int = 1024**3
     _cgroups: list[Path] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return missing_limits(self.mode)
 
     def _bwrap(self, jobdir: Path, inner: list[str]) -> list[str]:
         args = [bwrap_path() or "bwrap", "--die-with-parent", "--new-session", "--unshare-pid",
@@ -259,30 +324,34 @@ class Sandbox:
         args += _mount_points([*ro, jobdir])
         for p in ro:
             args += ["--ro-bind", str(p), str(p)]
-        # The job folder: a tmpfs the job's uid can write, counted in its memory cgroup.
-        args += ["--perms", "1777", "--size", size, "--tmpfs", str(jobdir), "--chdir", str(jobdir)]
-        if os.geteuid() == 0:
-            assert self.uid is not None
-            args += ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
-                     "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
+        # The job folder: a tmpfs counted in the job's memory cgroup; the launcher makes each
+        # role's folders in it.
+        perms = "0755" if self.uids else "0700"
+        args += ["--perms", perms, "--size", size, "--tmpfs", str(jobdir), "--chdir", str(jobdir)]
+        if self.uids:
+            args += ["setpriv", "--no-new-privs", "--inh-caps=-all",
+                     f"--bounding-set={LAUNCHER_CAPS}", "--"]
         return args + inner
 
     def start(self, inner: list[str], *, jobdir: Path, workdir: Path, env: dict[str, str],
               pass_fds: tuple[int, ...], limits: dict, cpu_seconds: int) -> subprocess.Popen:
-        """Start `inner` (the executor command) with the limits; stdin and stderr are pipes.
+        """Start `inner` (the launcher command) with the limits; stdin and stderr are pipes.
 
-        `jobdir` is the job folder as the executor sees it; `workdir` a host folder to start in
-        (with process limits only, the job folder's work/)."""
+        `jobdir` is the job folder as the launcher sees it; `workdir` a host folder to start in
+        (with process limits only, the job folder)."""
         self.tmpfs_bytes = int(limits["file_bytes"])
         name = f"job-{os.getpid()}-{next(_counter)}"
-        self._cgroups, cgroup_applied = _cgroup_dirs(name, int(limits["memory_bytes"]),
-                                                     int(limits["max_processes"]))
+        self._cgroups, cgroup_applied = _cgroup_dirs(
+            name, int(limits["memory_bytes"]), int(limits["max_processes"]),
+            float(limits.get("cpu_cores", 1.0)))
         rlimits = {"RLIMIT_AS": int(limits["memory_bytes"]), "RLIMIT_FSIZE": int(limits["file_bytes"]),
                    "RLIMIT_CPU": int(cpu_seconds), "RLIMIT_CORE": 0}
         self.applied = ["rlimit address space", "rlimit file size", "rlimit CPU time"]
-        if self.mode == "sandbox" and os.geteuid() == 0:
+        if self.uids:
             rlimits["RLIMIT_NPROC"] = int(limits["max_processes"])
-            self.applied.append(f"rlimit processes (uid {self.uid})")
+            self.applied.insert(0, "separate uids: executor {executor}, learner kernel {learner}, "
+                                   "grader kernel {grader}".format(**self.uids))
+            self.applied.append("rlimit processes (per uid)")
         self.applied += cgroup_applied
         if self.mode == "sandbox":
             self.applied.insert(0, "bubblewrap: read-only system, job folder only, own pid and "
@@ -298,7 +367,7 @@ class Sandbox:
                                 pass_fds=pass_fds, start_new_session=True)
 
     def kill(self, proc: subprocess.Popen) -> None:
-        """Stop the executor and everything it started."""
+        """Stop the launcher and everything it started."""
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -315,10 +384,10 @@ class Sandbox:
 
 @contextmanager
 def open_sandbox(mode: str) -> Iterator[Sandbox]:
-    """A Sandbox for one job at a time; in sandbox mode as root it holds its own uid."""
+    """A Sandbox for one job at a time; in sandbox mode as root it holds three uids of its own."""
     mode = resolve_mode(mode) if mode in ("sandbox", "best") else mode
     if mode == "sandbox" and os.geteuid() == 0:
-        with lease_uid() as uid:
-            yield Sandbox(mode, uid)
+        with lease_uids() as uids:
+            yield Sandbox(mode, uids)
     else:
         yield Sandbox(mode)
