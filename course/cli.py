@@ -116,10 +116,22 @@ def _summary(results) -> Table:
     return table
 
 
+def _warn_missing_limits(isolation: str) -> None:
+    """Say which limits this machine cannot enforce, before grading starts."""
+    from .grading.sandbox import missing_limits, resolve_mode
+
+    missing = missing_limits(resolve_mode(isolation))
+    if missing:
+        console.print("[yellow]Not enforced on this machine (grading.json lists what applied):[/yellow]")
+        for item in missing:
+            console.print(f"[yellow]  - {item}[/yellow]")
+
+
 def _run_grading(root: Path, pairs: list[tuple[str, str]], workers: int | None = None,
                  isolation: str = "sandbox"):
     from .grading import grade as do_grade
 
+    _warn_missing_limits(isolation)
     with _progress() as progress:
         task = progress.add_task("grading", total=len(pairs))
         results = do_grade(root, pairs, lambda _r: progress.advance(task), workers=workers,

@@ -7,13 +7,26 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .config import CourseError, check_learner_id, check_level
+from .config import CourseError, check_learner_id, check_level, grading_limits
 from .notebooks import read_notebook, source_notebooks
 
 log = logging.getLogger(__name__)
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 ATTEMPTS = ".attempts"  # not a level name, so nbgrader never mistakes it for a submission
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024**2:.1f} MB"
+
+
+def too_big(path: Path, limit: int) -> str | None:
+    """Why a submitted notebook is over the size limit, or None when it is not."""
+    size = path.stat().st_size
+    if size <= limit:
+        return None
+    return (f"{path.name} is {_megabytes(size)}, over the course's limit of {_megabytes(limit)} "
+            "per notebook (GradingLimits.notebook_bytes)")
 
 
 def expected_names(root: Path, level: str) -> list[str]:
@@ -41,7 +54,12 @@ def submit(root: Path, level: str, learner: str, from_dir: Path, *, replace: boo
     if not found:
         raise CourseError(
             f"{from_dir} holds none of the {level} notebooks ({', '.join(expected)})")
+    limit = grading_limits(root).notebook_bytes
     for path in found:
+        problem = too_big(path, limit)
+        if problem:
+            raise CourseError(f"{problem}: clear its outputs (in JupyterLab: Edit > Clear Outputs "
+                              "of All Cells), save it and submit again")
         read_notebook(path)  # raises NotebookError (a ValueError) naming the file
 
     dest = root / "submitted" / learner / level

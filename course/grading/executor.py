@@ -42,6 +42,7 @@ from nbformat import NotebookNode  # noqa: E402
 
 from ..boundary import codec, grader, learner  # noqa: E402
 from ..boundary.names import learner_names  # noqa: E402
+from ..notebooks import is_test_cell  # noqa: E402
 from .kernels import LauncherChannel, LauncherError, kernel_manager  # noqa: E402
 from .relay import Relay, listen, peer_uid  # noqa: E402
 
@@ -84,11 +85,6 @@ def _harden() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: nothing to do
         pass
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _error_output(message: str, ename: str = "NotRun") -> NotebookNode:

@@ -26,6 +26,8 @@ from nbgrader.preprocessors import (
 from ..config import grading_limits, load_config
 from ..nbgrader_app import gradebook
 from ..notebooks import NotebookError, nbgrader_meta, read_notebook
+from ..submit import too_big
+from .verdicts import partial_credit_cells
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +60,23 @@ def _source_info(root: Path, level: str) -> dict[str, dict]:
                        for c in nb.source_cells}
             tests = {name for name in graded if name not in solutions and
                      sources.get(name, {}).get("cell_type") == "code"}
+            released, partial = _released(root / "release" / level / f"{nb.name}.ipynb")
             info[nb.name] = {"graded": graded, "tasks": tasks, "solutions": solutions,
-                             "sources": sources, "tests": tests,
-                             "released": _released(root / "release" / level / f"{nb.name}.ipynb")}
+                             "sources": sources, "tests": tests, "released": released,
+                             "partial": partial}
     return info
 
 
-def _released(path: Path) -> dict[str, str]:
-    """grade_id -> source of each graded cell as released (what an untouched submission holds)."""
+def _released(path: Path) -> tuple[dict[str, str], list[str]]:
+    """grade_id -> source of each graded cell as released (what an untouched submission holds),
+    and the test cells that ask for partial credit."""
     try:
         nb = read_notebook(path)
     except NotebookError:
-        return {}
-    return {nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if nbgrader_meta(c).get("grade_id")}
+        return {}, []
+    sources = {nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells
+               if nbgrader_meta(c).get("grade_id")}
+    return sources, partial_credit_cells(nb)
 
 
 def _expected_meta(gid: str, src: dict) -> dict:
@@ -190,12 +196,18 @@ def prepare_job(root: Path, level: str, learner: str) -> dict:
         "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "submitted_at": _submitted_at(folder),
         "notebooks": {}, "errors": {}, "flags": [],
-        "limits": grading_limits(root).as_dict(),
+        "limits": grading_limits(root).as_dict(), "partial_credit": {},
     }
     for name, src in sorted(_source_info(root, level).items()):
         path = folder / f"{name}.ipynb"
         if not path.is_file():
             job["errors"][name] = NOT_SUBMITTED
+            continue
+        if src["partial"]:
+            job["partial_credit"][name] = src["partial"]
+        problem = too_big(path, job["limits"]["notebook_bytes"])
+        if problem:
+            job["errors"][name] = f"{problem}, so it was not graded"
             continue
         try:
             nb = read_notebook(path)

@@ -37,6 +37,8 @@ from ..nbgrader_app import gradebook
 from .prepare import NOT_SUBMITTED, _Quiet
 from .result import JobResult
 from .scores import level_results
+from .verdicts import not_run as not_run_notebook
+from .verdicts import settle, unscorable
 
 log = logging.getLogger(__name__)
 # nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.
@@ -129,6 +131,16 @@ def clean_stale(root: Path, level: str, learner: str) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _score(nb: NotebookNode, name: str, level: str, learner: str, config, db_url: str) -> NotebookNode:  # noqa: ANN001
+    """nbgrader's post-execution steps on one settled notebook (they write its scores)."""
+    quiet = _Quiet(logging.getLogger("course.grading.nbgrader"), {})
+    resources = {"nbgrader": {"notebook": name, "assignment": level, "student": learner,
+                              "db_url": db_url}}
+    for cls in POST:
+        nb, resources = cls(config=config, log=quiet)(nb, resources)
+    return nb
+
+
 def record_job(root: Path, job: dict, output: dict) -> JobResult:
     """Write the executed notebooks, scores and grading.json of one job; the JobResult."""
     root = Path(root)
@@ -151,20 +163,30 @@ def record_job(root: Path, job: dict, output: dict) -> JobResult:
         if name not in executed:
             errors.setdefault(name, "the notebook was not run")
     not_run = sorted(name for name in errors if name not in executed)
+    for name in not_run:  # stored too, each test cell saying why it scores 0
+        if name in job["notebooks"]:
+            executed[name] = not_run_notebook(nbformat.reads(job["notebooks"][name], as_version=4),
+                                              errors[name])
+    partial = {n: set(ids) for n, ids in job.get("partial_credit", {}).items()}
 
     folder = root / "autograded" / learner
     folder.mkdir(parents=True, exist_ok=True)
     staging = folder / f".{level}.staging-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    quiet = _Quiet(logging.getLogger("course.grading.nbgrader"), {})
     with _DB_LOCK:
         _reset_grades(root, level, learner, job.get("submitted_at"))
         for name, nb in sorted(executed.items()):
-            resources = {"nbgrader": {"notebook": name, "assignment": level, "student": learner,
-                                      "db_url": db_url}}
-            for cls in POST:
-                nb, resources = cls(config=config, log=quiet)(nb, resources)
+            flags += settle(nb, name, partial=partial.get(name, set()), flags=flags)
+            try:
+                nb = _score(nb, name, level, learner, config, db_url)
+            except Exception as exc:  # an error while scoring is that notebook's, never the job's
+                log.warning("scoring %s %s %s failed", learner, level, name, exc_info=True)
+                flags += unscorable(nb, name, f"{type(exc).__name__}: {str(exc)[:200]}")
+                try:
+                    nb = _score(nb, name, level, learner, config, db_url)
+                except Exception:  # its criteria are zeroed below from the flags
+                    log.warning("scoring %s %s %s failed again", learner, level, name, exc_info=True)
             nbformat.write(nb, staging / f"{name}.ipynb")
         _zero(root, level, learner, not_run, flags)
     record = {
@@ -173,6 +195,7 @@ def record_job(root: Path, job: dict, output: dict) -> JobResult:
         "flags": flags,
         "errors": errors,
         "isolation": output.get("isolation", []),
+        "missing": output.get("missing", []),
         "submitted_at": job.get("submitted_at"),
     }
     (staging / "grading.json").write_text(json.dumps(record, indent=1))

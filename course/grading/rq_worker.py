@@ -36,11 +36,14 @@ def default_name() -> str:
 def preload() -> None:
     """Import the grading code once in the worker, so each forked work horse starts at once."""
     from . import engine, rq_tasks  # noqa: F401
-    from .sandbox import REDUCED_ISOLATION, sandbox_available
+    from .sandbox import REDUCED_ISOLATION, missing_limits, sandbox_available
 
     if not sandbox_available():
         log.warning("this worker has no bubblewrap sandbox: its jobs fail unless the coordinator "
                     "runs `course grade --allow-reduced-isolation` (%s)", REDUCED_ISOLATION)
+    else:
+        for item in missing_limits("sandbox"):
+            log.warning("not enforced on this worker: %s", item)
 
 
 def run_worker(redis_url: str, *, burst: bool = False, name: str | None = None,
