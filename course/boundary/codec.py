@@ -53,9 +53,6 @@ def _dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
-CLOSE_FRAME = _HEADER.pack(len(_dumps({"op": "close"}))) + _dumps({"op": "close"})
-
-
 def pack_frame(obj: Any, limit: int = MAX_FRAME) -> bytes:
     """The bytes of one frame holding obj (BoundaryError when it would exceed limit)."""
     try:
@@ -65,6 +62,11 @@ def pack_frame(obj: Any, limit: int = MAX_FRAME) -> bytes:
     if len(body) > limit:
         raise BoundaryError(f"a frame of {len(body)} bytes is over the {limit}-byte limit")
     return _HEADER.pack(len(body)) + body
+
+
+def close_frame(token: str = "") -> bytes:
+    """The frame that ends the learner side's serve(token): the executor sends it after a test cell."""
+    return pack_frame({"op": "close", "token": token})
 
 
 def _recv_exactly(sock: socket.socket, n: int) -> bytes:
