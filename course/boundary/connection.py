@@ -15,9 +15,11 @@ run on the kernel's main thread, inside `serve()`.
 
 from __future__ import annotations
 
+import builtins
 import itertools
 import logging
 import queue
+import sys
 import threading
 import traceback
 import weakref
@@ -29,6 +31,7 @@ from course.boundary.codec import (
     BoundaryError,
     Decoder,
     Encoder,
+    _types,
     pack_frame,
     read_frame,
     type_names,
@@ -40,6 +43,14 @@ MAIN = "main"
 MAX_MESSAGE = 10_000
 MAX_TRACEBACK = 3_000
 _BROKEN = object()
+
+#: Exceptions an error from the other side may become here (not BaseException-only ones, not the
+#: iteration protocol's, whose meaning would change in the receiving code).
+_BUILTIN_ERRORS = {
+    name: obj for name, obj in vars(builtins).items()
+    if isinstance(obj, type) and issubclass(obj, Exception)
+    and not issubclass(obj, StopIteration | StopAsyncIteration)
+}
 
 
 class _Close:
@@ -53,6 +64,51 @@ def safe_text(fn: Callable[[], Any], fallback: str) -> str:
         return text if type(text) is str else fallback
     except Exception:  # noqa: BLE001 -- a learner __str__ may raise anything
         return fallback
+
+
+def _known_exception(module: str, qualname: str) -> type | None:
+    """A grader class for (module, qualname): a builtin error, or one of a library already imported."""
+    if module == "builtins":
+        return _BUILTIN_ERRORS.get(qualname)
+    if module in ("__main__", "") or module not in sys.modules or "<" in qualname:
+        return None
+    obj: Any = sys.modules[module]
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    if isinstance(obj, type) and issubclass(obj, Exception) and not issubclass(
+            obj, StopIteration | StopAsyncIteration):
+        return obj
+    return None
+
+
+def _instantiate(cls: type, args: tuple[Any, ...] | None, message: str) -> BaseException:
+    """An instance of cls whose str() is the learner side's message."""
+    for attempt in ([args] if args is not None else []) + [(message,)]:
+        try:
+            exc = cls(*attempt)
+            if str(exc) == message:
+                return exc
+        except Exception:  # noqa: BLE001 -- a constructor with other arguments
+            continue
+    try:
+        shown = type(cls.__name__, (cls,), {"__str__": lambda self: message,
+                                             "__module__": cls.__module__,
+                                             "__qualname__": cls.__qualname__})
+        return shown.__new__(shown)
+    except TypeError:
+        return Exception(message)
+
+
+def _plain_arg(a: Any) -> bool:
+    return a is None or type(a) in (bool, int, float, str, bytes)
+
+
+def _checked_types(raw: Any) -> list[list[str]]:
+    return _types(raw)
+
+
 
 
 class Connection:
@@ -82,6 +138,7 @@ class Connection:
         self._export_ids: dict[int, int] = {}
         self._export_counter = itertools.count(1)
         # proxies of the other side's objects: id -> proxy (and how often that id arrived)
+        self._exc_classes: dict[tuple[tuple[str, str], ...], type] = {}
         self._proxies: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
         self._released: list[tuple[int, list[int]]] = []
         self._reader = threading.Thread(target=self._read_loop, name=f"boundary-{self.role}-reader",
@@ -131,8 +188,6 @@ class Connection:
     def make_proxy(self, ident: int, types: list[list[str]], count: list[int]) -> Any:
         raise NotImplementedError
 
-    def exception_class(self, types: list[list[str]]) -> type:
-        raise BoundaryError("exception classes are not accepted here")
 
     def by_value(self, obj: Any) -> bytes | None:
         return None
@@ -229,9 +284,55 @@ class Connection:
             raise BoundaryError("a malformed error reply")
         raise self.rebuild_error(err)
 
+    # -- the other side's errors, rebuilt as exceptions of this side
+    def exception_class(self, types_: list[list[str]]) -> type:
+        chain = [(m, q) for m, q in types_]
+        return self._class_for(chain)
+
+    def _class_for(self, chain: list[tuple[str, str]]) -> type:
+        key = tuple(chain)
+        cached = self._exc_classes.get(key)
+        if cached is not None:
+            return cached
+        module, qualname = chain[0]
+        known = _known_exception(module, qualname)
+        if known is not None:
+            cls = known
+        else:
+            parent = self._class_for(chain[1:]) if len(chain) > 1 else Exception
+            name = qualname.rsplit(".", 1)[-1] or "Error"
+            try:
+                cls = type(name, (parent,), {"__module__": module, "__qualname__": qualname})
+            except TypeError:  # a base that cannot be subclassed
+                cls = type(name, (Exception,), {"__module__": module, "__qualname__": qualname})
+        if len(self._exc_classes) < 5000:
+            self._exc_classes[key] = cls
+        return cls
+
     def rebuild_error(self, err: dict[str, Any]) -> BaseException:
         message = err.get("msg") if type(err.get("msg")) is str else ""
-        return BoundaryError(message[:MAX_MESSAGE])
+        message = message[:MAX_MESSAGE]
+        try:
+            cls = self.exception_class(_checked_types(err.get("t")))
+        except BoundaryError:
+            cls = Exception
+        exc = _instantiate(cls, self._args(err), message)
+        tb = err.get("tb")
+        if type(tb) is str and tb.strip():
+            exc.add_note("(raised in the learner's notebook)\n" + tb[-3000:].rstrip())
+        return exc
+
+    def _args(self, err: dict[str, Any]) -> tuple[Any, ...] | None:
+        if "args" not in err:
+            return None
+        try:
+            args = self.decoder.decode(err["args"])
+        except BoundaryError:
+            return None
+        if type(args) is not tuple or not all(_plain_arg(a) for a in args):
+            return None
+        return args
+
 
     # ------------------------------------------------------------ receiving
     def _read_loop(self) -> None:

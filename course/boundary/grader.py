@@ -14,7 +14,6 @@ exactly what was done to them.
 
 from __future__ import annotations
 
-import builtins
 import functools
 import io
 import pickle
@@ -25,19 +24,12 @@ from typing import Any
 
 from course.boundary import proxies
 from course.boundary.codec import BoundaryError
-from course.boundary.connection import MAIN, MAX_MESSAGE, Connection
+from course.boundary.connection import MAIN, Connection
 
 _connection: GraderSide | None = None
 #: Seconds a call may wait for the learner side (None: until the cell's own timeout interrupts).
 call_timeout: float | None = None
 
-#: Exceptions a learner's error may become in the grader (not BaseException-only ones, not the
-#: iteration protocol's, whose meaning would change in grader code).
-_BUILTIN_ERRORS = {
-    name: obj for name, obj in vars(builtins).items()
-    if isinstance(obj, type) and issubclass(obj, Exception)
-    and not issubclass(obj, StopIteration | StopAsyncIteration)
-}
 _NEVER_EXPORTED = (types.ModuleType, types.FrameType, types.TracebackType, types.CodeType)
 _DUNDERS_SERVED = {"__len__", "__bool__", "__iter__", "__contains__", "__getitem__", "__setitem__",
                    "__enter__", "__exit__", "__repr__", "__str__"}
@@ -53,7 +45,6 @@ class GraderSide(Connection):
         self.namespace = namespace
         self.names = list(names)
         self.test_modules = {"__main__", str(namespace.get("__name__", "__main__"))}
-        self._exc_classes: dict[tuple[tuple[str, str], ...], type] = {}
         super().__init__(sock, **kw)
 
     def own_chain(self) -> str:
@@ -104,8 +95,10 @@ class GraderSide(Connection):
             return None
 
     def _stays_here(self, obj: Any) -> bool:
-        if isinstance(obj, types.FunctionType | types.MethodType | functools.partial):
-            return True
+        if isinstance(obj, types.MethodType | functools.partial):
+            return True  # bound to the test's state (fake.now) or made by the test
+        if isinstance(obj, types.FunctionType):
+            return getattr(obj, "__module__", None) in self.test_modules or "<locals>" in obj.__qualname__
         if isinstance(obj, types.BuiltinMethodType) and not isinstance(
                 getattr(obj, "__self__", None), types.ModuleType | type(None)):
             return True  # a bound builtin method such as alerts.append
@@ -113,58 +106,8 @@ class GraderSide(Connection):
         return self._is_test_class(cls)
 
     def _is_test_class(self, cls: type) -> bool:
-        module = getattr(cls, "__module__", "")
-        return (module in self.test_modules or module not in sys.modules
+        return (getattr(cls, "__module__", "") in self.test_modules
                 or "<locals>" in getattr(cls, "__qualname__", ""))
-
-    # -- the learner's errors, rebuilt as exceptions of the grader
-    def exception_class(self, types_: list[list[str]]) -> type:
-        chain = [(m, q) for m, q in types_]
-        return self._class_for(chain)
-
-    def _class_for(self, chain: list[tuple[str, str]]) -> type:
-        key = tuple(chain)
-        cached = self._exc_classes.get(key)
-        if cached is not None:
-            return cached
-        module, qualname = chain[0]
-        known = _known_exception(module, qualname)
-        if known is not None:
-            cls = known
-        else:
-            parent = self._class_for(chain[1:]) if len(chain) > 1 else Exception
-            name = qualname.rsplit(".", 1)[-1] or "Error"
-            try:
-                cls = type(name, (parent,), {"__module__": module, "__qualname__": qualname})
-            except TypeError:  # a base that cannot be subclassed
-                cls = type(name, (Exception,), {"__module__": module, "__qualname__": qualname})
-        if len(self._exc_classes) < 5000:
-            self._exc_classes[key] = cls
-        return cls
-
-    def rebuild_error(self, err: dict[str, Any]) -> BaseException:
-        message = err.get("msg") if type(err.get("msg")) is str else ""
-        message = message[:MAX_MESSAGE]
-        try:
-            cls = self.exception_class(_checked_types(err.get("t")))
-        except BoundaryError:
-            cls = Exception
-        exc = _instantiate(cls, self._args(err), message)
-        tb = err.get("tb")
-        if type(tb) is str and tb.strip():
-            exc.add_note("(raised in the learner's notebook)\n" + tb[-3000:].rstrip())
-        return exc
-
-    def _args(self, err: dict[str, Any]) -> tuple[Any, ...] | None:
-        if "args" not in err:
-            return None
-        try:
-            args = self.decoder.decode(err["args"])
-        except BoundaryError:
-            return None
-        if type(args) is not tuple or not all(_plain_arg(a) for a in args):
-            return None
-        return args
 
     # -- names
     def refresh(self) -> None:
@@ -201,51 +144,6 @@ def _served_dunder(target: Any, name: str) -> Any:
         method = type(target).__exit__
         return lambda *exc: method(target, *exc)
     return getattr(target, name)
-
-
-def _known_exception(module: str, qualname: str) -> type | None:
-    """A grader class for (module, qualname): a builtin error, or one of a library already imported."""
-    if module == "builtins":
-        return _BUILTIN_ERRORS.get(qualname)
-    if module in ("__main__", "") or module not in sys.modules or "<" in qualname:
-        return None
-    obj: Any = sys.modules[module]
-    for part in qualname.split("."):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-    if isinstance(obj, type) and issubclass(obj, Exception) and not issubclass(
-            obj, StopIteration | StopAsyncIteration):
-        return obj
-    return None
-
-
-def _instantiate(cls: type, args: tuple[Any, ...] | None, message: str) -> BaseException:
-    """An instance of cls whose str() is the learner side's message."""
-    for attempt in ([args] if args is not None else []) + [(message,)]:
-        try:
-            exc = cls(*attempt)
-            if str(exc) == message:
-                return exc
-        except Exception:  # noqa: BLE001 -- a constructor with other arguments
-            continue
-    try:
-        shown = type(cls.__name__, (cls,), {"__str__": lambda self: message,
-                                             "__module__": cls.__module__,
-                                             "__qualname__": cls.__qualname__})
-        return shown.__new__(shown)
-    except TypeError:
-        return Exception(message)
-
-
-def _plain_arg(a: Any) -> bool:
-    return a is None or type(a) in (bool, int, float, str, bytes)
-
-
-def _checked_types(raw: Any) -> list[list[str]]:
-    from course.boundary.codec import _types
-
-    return _types(raw)
 
 
 class _Pickler(pickle.Pickler):

@@ -39,14 +39,8 @@ class LearnerSide(Connection):
     def make_proxy(self, ident: int, types: list[list[str]], count: list[int]) -> Any:
         return proxies.make(proxies.TestObject, self, ident, types, count)
 
-    def exception_class(self, types: list[list[str]]) -> type:
-        raise BoundaryError("the grader sends exception classes by value")
-
     def unpickle(self, data: bytes) -> Any:
         return _Unpickler(io.BytesIO(data), self).load()
-
-    def own_chain(self) -> str:
-        return super().own_chain()
 
     def do_globals(self, msg: dict[str, Any]) -> dict[str, Any]:
         names = self.decoder.decode(msg.get("names"))

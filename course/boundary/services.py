@@ -2,8 +2,8 @@
 
 Learner side (`LEARNER_SERVICES`, run in the learner kernel by `LearnerSide.do_service`):
 serve a Flask app on the loopback, run a function in a fresh process (as the learner's uid),
-pickle an object and hand back its bytes, capture a logger's records, list live threads, run
-one of `course.testing.probes`. Grader side: the functions below that `course.testing` calls
+pickle an object and hand back its bytes, capture a logger's records, list live threads, call
+a library function on learner objects (`course.testing.on_learner`). Grader side: the functions below that `course.testing` calls
 when the grader kernel is attached. Every answer is decoded strictly; nothing is unpickled in
 the grader.
 """
@@ -83,28 +83,23 @@ def _logs_stop(conn: Any, ident: int) -> None:
 
 
 def _threads(conn: Any) -> list[int]:
-    from course.testing.threads import thread_ids
+    from course.testing.threads import local_thread_ids
 
-    return sorted(thread_ids())
-
-
-def _probe(conn: Any, name: str, *args: Any, **kwargs: Any) -> Any:
-    from course.testing import probes
-
-    fn = probes.PROBES.get(name)
-    if fn is None:
-        raise LookupError(f"no probe named {name!r}")
-    return fn(*args, **kwargs)
+    return sorted(local_thread_ids())
 
 
 def _keep(conn: Any, obj: Any) -> Any:
     return obj
 
 
+def _apply(conn: Any, fn: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    return fn(*args, **kwargs)
+
+
 LEARNER_SERVICES: dict[str, Callable[..., Any]] = {
     "serve_app": _serve_app, "stop_app": _stop_app, "fresh": _fresh, "pickled": _pickled,
     "logs_start": _logs_start, "logs_read": _logs_read, "logs_clear": _logs_clear,
-    "logs_stop": _logs_stop, "threads": _threads, "probe": _probe, "keep": _keep,
+    "logs_stop": _logs_stop, "threads": _threads, "keep": _keep, "apply": _apply,
 }
 
 # ---------------------------------------------------------------- grader side
