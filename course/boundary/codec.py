@@ -171,6 +171,15 @@ def _float(x: float) -> Any:
     return {"$": "f", "v": "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")}
 
 
+class Handle:
+    """Wraps an object that must cross as a handle even when it is plain data (learner_copy)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+
 class Encoder:
     """Turns values into JSON-ready data for one peer (plain data by value, the rest by handle)."""
 
@@ -190,6 +199,8 @@ class Encoder:
             return _float(x)
         if t is bytes:
             return {"$": "b", "v": _b64(x)}
+        if t is Handle:
+            return self.peer.export(x.obj)
         ident = self.peer.proxy_id(x)
         if ident is not None:
             return {"$": "r", "id": ident}

@@ -89,7 +89,9 @@ def _threads(conn: Any) -> list[int]:
 
 
 def _keep(conn: Any, obj: Any) -> Any:
-    return obj
+    from course.boundary.codec import Handle
+
+    return Handle(obj)
 
 
 def _apply(conn: Any, fn: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
