@@ -5,7 +5,10 @@ compute), every other cell runs, then every test cell in order, so a wrong imple
 the time of the tests alone. The wrong file's definitions are placed exactly as in a learner's notebook
 (`course.samples.with_override`), so functions that call each other see the same versions.
 
-    python -m tests.nbharness source/level1/01-ml-fundamentals.ipynb [WRONG.py ...]
+    python -m tests.nbharness [--boundary] [--reference] source/level1/01-ml-fundamentals.ipynb [WRONG.py ...]
+
+With --boundary, the cells run in two real kernels joined by course.boundary (no uids, no
+sandbox): learner cells in one, test cells in the other through proxies, in notebook order.
 """
 
 from __future__ import annotations
@@ -147,16 +150,47 @@ def _run_cells_in(namespace: dict, nb: NotebookNode, only: set[str] | None) -> O
     return Outcome(results, time.perf_counter() - started)
 
 
-def run_reference(source_path: Path) -> Outcome:
-    return run_cells(reference_cells(read_notebook(source_path)))
+def run_cells_boundary(nb: NotebookNode, only: set[str] | None = None) -> Outcome:
+    """As run_cells, with learner cells and test cells in two kernels joined by course.boundary."""
+    from course.boundary.interleave import TwoKernels, plan, test_names
+
+    learner_names = set().union(*(defined_names(c.source) for c in nb.cells if is_answer_cell(c)))
+
+    def include(cell: NotebookNode) -> bool:
+        return is_answer_cell(cell) or not calls_any(_strip_magics(cell.source), learner_names)
+
+    def wanted(cell: NotebookNode) -> bool:
+        return is_test_cell(cell) and (only is None or nbgrader_meta(cell)["grade_id"] in only)
+
+    steps = plan(nb.cells, wanted, include=lambda c: include(c) and not is_test_cell(c))
+    results: dict[str, str | None] = {nbgrader_meta(c)["grade_id"]: None
+                                      for c in nb.cells if is_test_cell(c)}
+    started = time.perf_counter()
+    if not any(s.kernel == "grader" for s in steps):
+        return Outcome(results, 0.0)
+    with TwoKernels(test_names(steps), cwd=ROOT) as kernels:
+        for step in steps:
+            if step.kernel == "grader":
+                result = kernels.run_test(step.source)
+                grade_id = nbgrader_meta(nb.cells[step.index])["grade_id"]
+                results[grade_id] = None if result.status == "ok" else f"{result.ename}: {result.evalue}"
+            else:
+                kernels.run_learner(step.source)
+    return Outcome(results, time.perf_counter() - started)
 
 
-def run_wrong(source_path: Path, wrong_path: Path) -> Outcome:
+def run_reference(source_path: Path, *, boundary: bool = False) -> Outcome:
+    nb = reference_cells(read_notebook(source_path))
+    return run_cells_boundary(nb) if boundary else run_cells(nb)
+
+
+def run_wrong(source_path: Path, wrong_path: Path, *, boundary: bool = False) -> Outcome:
     """The test cells' verdicts on a wrong implementation (unaffected cells keep the reference's)."""
     nb = reference_cells(read_notebook(source_path))
     code = wrong_path.read_text()
     _, definitions = split_override(code)
-    return run_cells(with_override(nb, code), only=affected_tests(nb, set(definitions)))
+    runner = run_cells_boundary if boundary else run_cells
+    return runner(with_override(nb, code), only=affected_tests(nb, set(definitions)))
 
 
 def declared_fails(wrong_path: Path) -> set[str]:
@@ -175,16 +209,19 @@ def wrong_files(source_path: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    boundary = "--boundary" in argv
+    reference_only = "--reference" in argv
+    argv = [a for a in argv if a not in ("--boundary", "--reference")]
     source = Path(argv[0])
-    ref = run_reference(source)
+    ref = run_reference(source, boundary=boundary)
     print(f"reference: {len(ref.results)} test cells in {ref.seconds:.1f} s; failed: "
           f"{sorted(ref.failed) or 'none'}")
     for gid, msg in ref.results.items():
         if msg:
             print(f"  {gid}: {msg}")
     status = 0 if not ref.failed else 1
-    for wrong in [Path(p) for p in argv[1:]] or wrong_files(source):
-        out = run_wrong(source, wrong)
+    for wrong in [] if reference_only else [Path(p) for p in argv[1:]] or wrong_files(source):
+        out = run_wrong(source, wrong, boundary=boundary)
         expected = declared_fails(wrong)
         ok = out.failed == expected
         status |= not ok

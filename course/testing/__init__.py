@@ -1,4 +1,8 @@
-"""Helpers that hidden-test cells import: fresh processes, local HTTP, strict plain-data checks."""
+"""Helpers that hidden-test cells import: fresh processes, local HTTP, strict plain-data checks.
+
+They work the same in one process (a learner's kernel, `check()`) and in grading, where test
+cells reach the learner's objects across course.boundary (see README.md beside this file).
+"""
 
 from course.testing.asserts import assert_close, assert_equal, check
 from course.testing.convert import (
@@ -13,7 +17,17 @@ from course.testing.convert import (
 )
 from course.testing.fresh import FreshProcessError, run_in_fresh_process
 from course.testing.http import http_json, serve_app
+from course.testing.logs import capture_logs
 from course.testing.plain import to_plain
+from course.testing.remote import (
+    is_instance,
+    is_learner_object,
+    learner_copy,
+    on_learner,
+    pickled_bytes,
+    pickled_size,
+)
+from course.testing.threads import thread_ids
 
 __all__ = [
     "FreshProcessError",
@@ -27,9 +41,17 @@ __all__ = [
     "as_tuple",
     "assert_close",
     "assert_equal",
+    "capture_logs",
     "check",
     "http_json",
+    "is_instance",
+    "is_learner_object",
+    "learner_copy",
+    "on_learner",
+    "pickled_bytes",
+    "pickled_size",
     "run_in_fresh_process",
     "serve_app",
+    "thread_ids",
     "to_plain",
 ]

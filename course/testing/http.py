@@ -47,7 +47,20 @@ def _quiet_werkzeug() -> Iterator[None]:
 
 @contextmanager
 def serve_app(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve app on host at an ephemeral port in a thread; yield its base URL."""
+    """Serve app on host at an ephemeral port in a thread; yield its base URL.
+
+    In grading, an app made by the learner's code is served by the learner's kernel (on the
+    sandbox's loopback) and the test talks to it over real HTTP all the same.
+    """
+    from course.testing.remote import grader_connection, is_learner_object
+
+    conn = grader_connection()
+    if conn is not None and is_learner_object(app):
+        from course.boundary import services
+
+        with services.serve_app(conn, app, host) as url:
+            yield url
+        return
     from werkzeug.serving import make_server
 
     with _quiet_werkzeug():

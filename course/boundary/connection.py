@@ -1,0 +1,519 @@
+"""One end of the boundary: a socket, a reader thread, and the objects each side holds for the other.
+
+Both kernels run the same machinery with different policies (`learner.LearnerSide`,
+`grader.GraderSide`). Requests and replies travel both ways: the grader calls the learner's
+functions, and the learner calls back the test's own callables (a fake clock, `alerts.append`).
+
+Threads mirror each other. Every request carries the *chain* it belongs to: the grader's main
+thread is chain "main"; a thread that serves a request of chain C sends its own requests as C, so
+a callback runs on the very thread that is waiting for the call that caused it. Requests of a chain
+nobody waits on run on a worker thread of their own (one per chain), so eight grader threads
+calling a learner's rate limiter run as eight learner threads, and four learner pool threads
+calling a test's model run as four grader threads. On the learner side, requests of chain "main"
+run on the kernel's main thread, inside `serve()`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import itertools
+import logging
+import queue
+import sys
+import threading
+import traceback
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from course.boundary.codec import (
+    MAX_FRAME,
+    BoundaryError,
+    Decoder,
+    Encoder,
+    _types,
+    pack_frame,
+    read_frame,
+    type_names,
+)
+
+log = logging.getLogger(__name__)
+
+MAIN = "main"
+MAX_MESSAGE = 10_000
+MAX_TRACEBACK = 3_000
+_BROKEN = object()
+
+#: Exceptions an error from the other side may become here (not BaseException-only ones, not the
+#: iteration protocol's, whose meaning would change in the receiving code).
+_BUILTIN_ERRORS = {
+    name: obj for name, obj in vars(builtins).items()
+    if isinstance(obj, type) and issubclass(obj, Exception)
+    and not issubclass(obj, StopIteration | StopAsyncIteration)
+}
+
+
+class _Close:
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+def safe_text(fn: Callable[[], Any], fallback: str) -> str:
+    try:
+        text = fn()
+        return text if type(text) is str else fallback
+    except Exception:  # noqa: BLE001 -- a learner __str__ may raise anything
+        return fallback
+
+
+def _known_exception(module: str, qualname: str) -> type | None:
+    """A grader class for (module, qualname): a builtin error, or one of a library already imported."""
+    if module == "builtins":
+        return _BUILTIN_ERRORS.get(qualname)
+    if module in ("__main__", "") or module not in sys.modules or "<" in qualname:
+        return None
+    obj: Any = sys.modules[module]
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    if isinstance(obj, type) and issubclass(obj, Exception) and not issubclass(
+            obj, StopIteration | StopAsyncIteration):
+        return obj
+    return None
+
+
+def _instantiate(cls: type, args: tuple[Any, ...] | None, message: str) -> BaseException:
+    """An instance of cls whose str() is the learner side's message."""
+    for attempt in ([args] if args is not None else []) + [(message,)]:
+        try:
+            exc = cls(*attempt)
+            if str(exc) == message:
+                return exc
+        except Exception:  # noqa: BLE001 -- a constructor with other arguments
+            continue
+    try:
+        shown = type(cls.__name__, (cls,), {"__str__": lambda self: message,
+                                             "__module__": cls.__module__,
+                                             "__qualname__": cls.__qualname__})
+        return shown.__new__(shown)
+    except TypeError:
+        return Exception(message)
+
+
+def _plain_arg(a: Any) -> bool:
+    return a is None or type(a) in (bool, int, float, str, bytes)
+
+
+def _checked_types(raw: Any) -> list[list[str]]:
+    return _types(raw)
+
+
+
+
+class Connection:
+    """A socket to the other kernel, with the tables of objects each side lent the other."""
+
+    role = "?"
+    #: ops this side answers: name -> method name
+    handlers: dict[str, str] = {}
+
+    def __init__(self, sock: Any, *, frame_limit: int = MAX_FRAME, max_workers: int = 64) -> None:
+        self.sock = sock
+        self.frame_limit = frame_limit
+        self.max_workers = max_workers
+        self.encoder = Encoder(self)
+        self.decoder = Decoder(self)
+        self.broken: BaseException | None = None
+        self._ids = itertools.count(1)
+        self._send_lock = threading.Lock()
+        self._table_lock = threading.RLock()
+        self._local = threading.local()
+        self._waiting: dict[int, queue.SimpleQueue] = {}
+        self._bound: dict[str, queue.SimpleQueue] = {}
+        self._workers: dict[str, queue.SimpleQueue] = {}
+        self.main_inbox: queue.SimpleQueue = queue.SimpleQueue()
+        # objects lent to the other side: id -> [object, times sent]; id(object) -> id
+        self._exports: dict[int, list[Any]] = {}
+        self._export_ids: dict[int, int] = {}
+        self._export_counter = itertools.count(1)
+        # proxies of the other side's objects: id -> proxy (and how often that id arrived)
+        self._exc_classes: dict[tuple[tuple[str, str], ...], type] = {}
+        self._proxies: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+        self._released: list[tuple[int, list[int]]] = []
+        self._reader = threading.Thread(target=self._read_loop, name=f"boundary-{self.role}-reader",
+                                        daemon=True)
+        self._reader.start()
+
+    # ------------------------------------------------------------ tables (codec's Peer)
+    def export(self, obj: Any) -> dict[str, Any]:
+        self.check_exportable(obj)
+        with self._table_lock:
+            ident = self._export_ids.get(id(obj))
+            if ident is None:
+                ident = next(self._export_counter)
+                self._exports[ident] = [obj, 0]
+                self._export_ids[id(obj)] = ident
+            self._exports[ident][1] += 1
+        return {"$": "h", "id": ident, "t": type_names(type(obj))}
+
+    def check_exportable(self, obj: Any) -> None:
+        """Raise BoundaryError for objects this side never lends."""
+
+    def local(self, ident: int) -> Any:
+        with self._table_lock:
+            entry = self._exports.get(ident)
+        if entry is None:
+            raise BoundaryError(f"unknown object #{ident} (it was released or never lent)")
+        return entry[0]
+
+    def proxy_id(self, obj: Any) -> int | None:
+        cls = type(obj)
+        if getattr(cls, "_boundary_proxy", False) and object.__getattribute__(obj, "_conn") is self:
+            return object.__getattribute__(obj, "_id")
+        return None
+
+    def proxy(self, ident: int, types: list[list[str]]) -> Any:
+        with self._table_lock:
+            existing = self._proxies.get(ident)
+            if existing is not None:
+                object.__getattribute__(existing, "_count")[0] += 1
+                return existing
+            count = [1]
+            made = self.make_proxy(ident, types, count)
+            self._proxies[ident] = made
+            weakref.finalize(made, self._released.append, (ident, count))
+            return made
+
+    def make_proxy(self, ident: int, types: list[list[str]], count: list[int]) -> Any:
+        raise NotImplementedError
+
+
+    def by_value(self, obj: Any) -> bytes | None:
+        return None
+
+    def unpickle(self, data: bytes) -> Any:
+        raise BoundaryError("pickled data is refused on this side")
+
+    def _release(self, pairs: Any) -> None:
+        if type(pairs) is not list:
+            return
+        with self._table_lock:
+            for pair in pairs:
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not int or type(pair[1]) is not int:
+                    continue
+                entry = self._exports.get(pair[0])
+                if entry is None:
+                    continue
+                entry[1] -= pair[1]
+                if entry[1] <= 0:
+                    del self._exports[pair[0]]
+                    self._export_ids.pop(id(entry[0]), None)
+
+    # ------------------------------------------------------------ sending
+    def _send(self, msg: dict[str, Any]) -> None:
+        if self.broken is not None:
+            raise BoundaryError(f"the connection is closed ({self.broken})")
+        with self._send_lock:
+            if self._released:
+                done, self._released[:] = list(self._released), []
+                msg["rel"] = [[ident, count[0]] for ident, count in done]
+            data = pack_frame(msg, self.frame_limit)
+            try:
+                self.sock.sendall(data)
+            except OSError as exc:
+                self._fail(BoundaryError(f"the connection failed: {exc}"))
+                raise self.broken from None  # type: ignore[misc]
+
+    def chain(self) -> str:
+        tag = getattr(self._local, "chain", None)
+        if tag is None:
+            tag = self.own_chain()
+        return tag
+
+    def own_chain(self) -> str:
+        return f"{self.role[0]}{threading.get_ident()}"
+
+    def _inbox(self) -> queue.SimpleQueue:
+        inbox = getattr(self._local, "inbox", None)
+        if inbox is None:
+            inbox = self._local.inbox = queue.SimpleQueue()
+        return inbox
+
+    def request(self, op: str, **fields: Any) -> Any:
+        """Send a request and wait for its reply, serving nested requests of this chain meanwhile."""
+        if self.broken is not None:
+            raise BoundaryError(f"the connection to the other kernel is closed ({self.broken})")
+        encoded = {key: self.encoder.encode(value) for key, value in fields.items()}
+        rid = next(self._ids)
+        tag = self.chain()
+        inbox = self._inbox()
+        with self._table_lock:
+            self._waiting[rid] = inbox
+            previous = self._bound.get(tag)
+            self._bound[tag] = inbox
+        try:
+            self._send({"id": rid, "op": op, "chain": tag, **encoded})
+            while True:
+                msg = self.wait(inbox)
+                if msg is _BROKEN:
+                    raise BoundaryError(f"the connection to the other kernel is closed ({self.broken})")
+                if isinstance(msg, _Close):
+                    continue
+                if "re" in msg:
+                    if msg["re"] == rid:
+                        return self._result(msg)
+                    continue  # a late reply to an abandoned request
+                self._execute(msg)
+        finally:
+            with self._table_lock:
+                self._waiting.pop(rid, None)
+                if previous is None:
+                    self._bound.pop(tag, None)
+                else:
+                    self._bound[tag] = previous
+
+    def wait(self, inbox: queue.SimpleQueue) -> Any:
+        return inbox.get()
+
+    def _result(self, msg: dict[str, Any]) -> Any:
+        if msg.get("ok") is True:
+            return self.decoder.decode(msg.get("v"))
+        err = msg.get("err")
+        if type(err) is not dict:
+            raise BoundaryError("a malformed error reply")
+        raise self.rebuild_error(err)
+
+    # -- the other side's errors, rebuilt as exceptions of this side
+    def exception_class(self, types_: list[list[str]]) -> type:
+        chain = [(m, q) for m, q in types_]
+        return self._class_for(chain)
+
+    def _class_for(self, chain: list[tuple[str, str]]) -> type:
+        key = tuple(chain)
+        cached = self._exc_classes.get(key)
+        if cached is not None:
+            return cached
+        module, qualname = chain[0]
+        known = _known_exception(module, qualname)
+        if known is not None:
+            cls = known
+        else:
+            parent = self._class_for(chain[1:]) if len(chain) > 1 else Exception
+            name = qualname.rsplit(".", 1)[-1] or "Error"
+            try:
+                cls = type(name, (parent,), {"__module__": module, "__qualname__": qualname})
+            except TypeError:  # a base that cannot be subclassed
+                cls = type(name, (Exception,), {"__module__": module, "__qualname__": qualname})
+        if len(self._exc_classes) < 5000:
+            self._exc_classes[key] = cls
+        return cls
+
+    def rebuild_error(self, err: dict[str, Any]) -> BaseException:
+        message = err.get("msg") if type(err.get("msg")) is str else ""
+        message = message[:MAX_MESSAGE]
+        try:
+            cls = self.exception_class(_checked_types(err.get("t")))
+        except BoundaryError:
+            cls = Exception
+        exc = _instantiate(cls, self._args(err), message)
+        tb = err.get("tb")
+        if type(tb) is str and tb.strip():
+            exc.add_note("(raised in the learner's notebook)\n" + tb[-3000:].rstrip())
+        return exc
+
+    def _args(self, err: dict[str, Any]) -> tuple[Any, ...] | None:
+        if "args" not in err:
+            return None
+        try:
+            args = self.decoder.decode(err["args"])
+        except BoundaryError:
+            return None
+        if type(args) is not tuple or not all(_plain_arg(a) for a in args):
+            return None
+        return args
+
+
+    # ------------------------------------------------------------ receiving
+    def _read_loop(self) -> None:
+        try:
+            while True:
+                msg = read_frame(self.sock, self.frame_limit)
+                self._dispatch(msg)
+        except BoundaryError as exc:
+            self._fail(exc)
+        except Exception as exc:  # noqa: BLE001 -- whatever breaks the reader breaks the connection
+            self._fail(BoundaryError(f"{type(exc).__name__}: {exc}"))
+
+    def _fail(self, exc: BaseException) -> None:
+        if self.broken is None:
+            self.broken = exc
+            log.debug("boundary %s connection closed: %s", self.role, exc)
+        with self._table_lock:
+            inboxes = [*self._waiting.values(), *self._workers.values(), self.main_inbox]
+        for inbox in inboxes:
+            inbox.put(_BROKEN)
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self._fail(BoundaryError("closed by this side"))
+
+    def _dispatch(self, msg: dict[str, Any]) -> None:
+        self._release(msg.pop("rel", None))
+        if "re" in msg:
+            rid = msg["re"]
+            with self._table_lock:
+                inbox = self._waiting.get(rid) if type(rid) is int else None
+            if inbox is not None:
+                inbox.put(msg)
+            return
+        op = msg.get("op")
+        if op == "close":
+            token = msg.get("token")
+            self.main_inbox.put(_Close(token if type(token) is str else ""))
+            return
+        tag = msg.get("chain")
+        if type(tag) is not str or not 0 < len(tag) <= 64 or type(msg.get("id")) is not int:
+            raise BoundaryError("a request without a valid id and chain")
+        with self._table_lock:
+            inbox = self._bound.get(tag)
+        if inbox is not None:
+            inbox.put(msg)
+        elif tag == MAIN and self.role == "learner":
+            self.main_inbox.put(msg)
+        else:
+            self._worker(tag, msg)
+
+    def _worker(self, tag: str, msg: dict[str, Any]) -> None:
+        with self._table_lock:
+            inbox = self._workers.get(tag)
+            if inbox is None:
+                if len(self._workers) >= self.max_workers:
+                    inbox = None
+                else:
+                    inbox = self._workers[tag] = queue.SimpleQueue()
+                    threading.Thread(target=self._work, args=(tag, inbox), daemon=True,
+                                     name=f"boundary-{self.role}-{tag}").start()
+        if inbox is None:
+            self._send_error(msg["id"], BoundaryError(f"more than {self.max_workers} threads at once"))
+            return
+        inbox.put(msg)
+
+    def _work(self, tag: str, inbox: queue.SimpleQueue) -> None:
+        self._local.inbox = inbox
+        while True:
+            msg = inbox.get()
+            if msg is _BROKEN:
+                return
+            if isinstance(msg, _Close) or "re" in msg:
+                continue
+            self._execute(msg)
+
+    # ------------------------------------------------------------ executing requests
+    def _execute(self, msg: dict[str, Any]) -> None:
+        rid = msg["id"]
+        previous = getattr(self._local, "chain", None)
+        self._local.chain = msg["chain"]
+        interrupted: BaseException | None = None
+        try:
+            name = self.handlers.get(msg.get("op"))  # type: ignore[arg-type]
+            if name is None:
+                raise BoundaryError(f"unknown request {str(msg.get('op'))[:30]!r}")
+            result = getattr(self, name)(msg)
+            reply = {"re": rid, "ok": True, "v": self.encoder.encode(result)}
+        except BaseException as exc:  # noqa: BLE001 -- every failure goes back as an error reply
+            if isinstance(exc, KeyboardInterrupt):
+                interrupted = exc
+            reply = {"re": rid, "ok": False, "err": self.describe_error(exc)}
+        finally:
+            self._local.chain = previous
+        try:
+            self._send(reply)
+        except BoundaryError as exc:
+            if self.broken is None:  # the answer itself is over the frame limit
+                self._send_error(rid, exc)
+        if interrupted is not None:
+            raise interrupted
+
+    def _send_error(self, rid: int, exc: BaseException) -> None:
+        try:
+            self._send({"re": rid, "ok": False, "err": self.describe_error(exc)})
+        except BoundaryError:
+            pass
+
+    def describe_error(self, exc: BaseException) -> dict[str, Any]:
+        err: dict[str, Any] = {
+            "t": type_names(type(exc)),
+            "msg": safe_text(lambda: str(exc), "(the error message could not be shown)")[:MAX_MESSAGE],
+        }
+        try:
+            args = self.encoder.encode(tuple(exc.args))
+            if len(str(args)) < MAX_MESSAGE:
+                err["args"] = args
+        except Exception:  # noqa: BLE001 -- arguments that cannot cross are left out
+            pass
+        if self.role == "learner":
+            tb = safe_text(lambda: "".join(traceback.format_exception(exc)), "")
+            err["tb"] = tb[-MAX_TRACEBACK:]
+        return err
+
+    def _decode_args(self, msg: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        args = self.decoder.decode(msg.get("args", []))
+        kwargs = self.decoder.decode(msg.get("kw", {"$": "d", "v": []}))
+        if type(args) is not list or type(kwargs) is not dict or not all(type(k) is str for k in kwargs):
+            raise BoundaryError("invalid call arguments")
+        return args, kwargs
+
+    def _target(self, msg: dict[str, Any]) -> Any:
+        ref = msg.get("obj")
+        if type(ref) is not dict or ref.get("$") != "r":
+            raise BoundaryError("a request must name one of this side's objects")
+        return self.decoder.decode(ref)
+
+    def _name(self, msg: dict[str, Any]) -> str:
+        name = msg.get("name")
+        if type(name) is not str or not name.isidentifier():
+            raise BoundaryError("invalid attribute name")
+        return name
+
+    def do_call(self, msg: dict[str, Any]) -> Any:
+        target = self._target(msg)
+        args, kwargs = self._decode_args(msg)
+        return target(*args, **kwargs)
+
+    def do_method(self, msg: dict[str, Any]) -> Any:
+        target = self._target(msg)
+        method = self.get_attribute(target, self._name(msg))
+        args, kwargs = self._decode_args(msg)
+        return method(*args, **kwargs)
+
+    def get_attribute(self, target: Any, name: str) -> Any:
+        return getattr(target, name)
+
+    def do_getattr(self, msg: dict[str, Any]) -> Any:
+        return self.get_attribute(self._target(msg), self._name(msg))
+
+    def do_setattr(self, msg: dict[str, Any]) -> None:
+        target, name = self._target(msg), self._name(msg)
+        self.check_attribute(name)
+        setattr(target, name, self.decoder.decode(msg.get("value")))
+
+    def do_delattr(self, msg: dict[str, Any]) -> None:
+        target, name = self._target(msg), self._name(msg)
+        self.check_attribute(name)
+        delattr(target, name)
+
+    def check_attribute(self, name: str) -> None:
+        """Raise for attribute names this side never exposes."""
+
+    def do_getitem(self, msg: dict[str, Any]) -> Any:
+        return self._target(msg)[self.decoder.decode(msg.get("key"))]
+
+    def do_setitem(self, msg: dict[str, Any]) -> None:
+        self._target(msg)[self.decoder.decode(msg.get("key"))] = self.decoder.decode(msg.get("value"))
+
+    def do_delitem(self, msg: dict[str, Any]) -> None:
+        del self._target(msg)[self.decoder.decode(msg.get("key"))]

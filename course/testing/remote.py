@@ -1,0 +1,82 @@
+"""Helpers for test cells that work the same in one process and across the grading boundary.
+
+In grading, test cells run in a kernel that never runs learner code: the learner's names are
+proxies (course.boundary). Most test code needs no change; these helpers cover what does:
+
+- `is_instance(x, cls)`: isinstance, also for a learner object (its type as the learner side
+  reports it: it may lie, so check behaviour too);
+- `on_learner(fn, *args)`: call a library function (cross_val_score, a course.testing probe)
+  where the learner's code runs, on the learner's objects;
+- `pickled_bytes(obj)`: the bytes of pickle.dumps(obj, protocol=5), made where obj lives (the
+  grader only measures them, never unpickles);
+- `learner_copy(obj)`: a copy of the test's object that lives where the learner's code runs, so
+  that a test can watch what learner code does to it through its behaviour.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import sys
+import types
+from typing import Any
+
+
+def grader_connection() -> Any:
+    """The boundary's connection when this process is a grader kernel, else None."""
+    module = sys.modules.get("course.boundary.grader")
+    return module.active() if module is not None else None
+
+
+def is_learner_object(x: Any) -> bool:
+    """Whether x is a proxy of an object that lives in the learner's kernel."""
+    return getattr(type(x), "_boundary_proxy", False) is True
+
+
+def is_instance(x: Any, classinfo: type | tuple[type, ...]) -> bool:
+    """isinstance(x, classinfo); for a learner object, by the type names its side reports."""
+    if not is_learner_object(x):
+        return isinstance(x, classinfo)
+    from course.boundary.proxies import claimed_types
+
+    wanted = classinfo if isinstance(classinfo, tuple) else (classinfo,)
+    claimed = set(claimed_types(x))
+    return any((c.__module__, c.__qualname__) in claimed for c in wanted)
+
+
+def on_learner(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """fn(*args, **kwargs), run where the learner's code runs; fn must be a library function."""
+    conn = grader_connection()
+    if conn is None:
+        return fn(*args, **kwargs)
+    if not isinstance(fn, types.FunctionType | types.BuiltinFunctionType | type) or getattr(
+            fn, "__module__", "__main__") in ("__main__", None) or "<locals>" in fn.__qualname__:
+        raise TypeError("on_learner runs library functions (importable by name), not code of the test")
+    from course.boundary import services
+
+    return services.call(conn, "apply", fn, list(args), kwargs)
+
+
+def pickled_bytes(obj: Any, protocol: int = 5) -> bytes:
+    """pickle.dumps(obj, protocol), made where obj lives; never unpickled here."""
+    conn = grader_connection()
+    if conn is not None and is_learner_object(obj):
+        from course.boundary import services
+
+        return services.pickled_bytes(conn, obj, protocol)
+    return pickle.dumps(obj, protocol=protocol)
+
+
+def pickled_size(obj: Any, protocol: int = 5) -> int:
+    """len(pickle.dumps(obj, protocol)), measured on bytes made where obj lives."""
+    return len(pickled_bytes(obj, protocol))
+
+
+def learner_copy(obj: Any) -> Any:
+    """A deep copy of the test's obj that lives where the learner's code runs."""
+    conn = grader_connection()
+    if conn is None:
+        return copy.deepcopy(obj)
+    from course.boundary import services
+
+    return services.call(conn, "keep", obj)
