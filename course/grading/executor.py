@@ -27,6 +27,7 @@ import socket
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from nbclient.exceptions import DeadKernelError  # noqa: E402
 from nbformat import NotebookNode  # noqa: E402
 
 from ..boundary import codec, grader, learner  # noqa: E402
-from ..boundary.names import learner_names  # noqa: E402
+from ..boundary.interleave import plan, test_names  # noqa: E402
 from ..notebooks import is_test_cell  # noqa: E402
 from .kernels import LauncherChannel, LauncherError, kernel_manager  # noqa: E402
 from .relay import Relay, listen, peer_uid  # noqa: E402
@@ -238,7 +239,8 @@ class NotebookRun:
         self.settings = {"output_bytes": int(limits["output_bytes"]),
                          "timeout": int(limits["cell_timeout"]), "interrupt_on_timeout": True,
                          "allow_errors": True, "startup_timeout": 120}
-        self.tests = [i for i, c in enumerate(nb.cells) if is_test_cell(c)]
+        self.steps = plan(nb.cells, is_test_cell, include=lambda cell: bool(cell.source.strip()))
+        self.tests = [step.index for step in self.steps if step.kernel == "grader"]
 
     def client(self, role: str) -> CellRunner:
         executor_home = self.job.jobdir / "executor"
@@ -262,7 +264,7 @@ class NotebookRun:
             return
         paths = {role: f"{self.dirs[f'{role}_relay']}/s" for role in roles}
         servers = {role: listen(paths[role]) for role in roles}
-        names = learner_names([self.nb.cells[i].source for i in self.tests])
+        names = test_names(self.steps)
         codes = {"learner": learner.bootstrap_code(paths["learner"]),
                  "grader": GRADER_SETUP + "\n" + grader.bootstrap_code(paths["grader"], names)}
 
@@ -276,19 +278,15 @@ class NotebookRun:
             return await accept
 
         conns = await asyncio.gather(connect("learner"), connect("grader"))
-        self.relay = Relay(conns[0], conns[1], frame_cap=codec.MAX_FRAME, queue_cap=QUEUE_CAP,
-                           close_frame=codec.CLOSE_FRAME)
+        self.relay = Relay(conns[0], conns[1], frame_cap=codec.MAX_FRAME, queue_cap=QUEUE_CAP)
 
     async def _alive(self, role: str) -> bool:
         client = self.clients.get(role)
         return client is not None and client.km is not None and await client.km.is_alive()
 
-    async def run_cell(self, index: int) -> None:
+    async def run_cell(self, role: str, index: int) -> None:
         cell = self.nb.cells[index]
-        if cell.cell_type != "code" or not cell.source.strip():
-            return
         self.count += 1
-        role = "grader" if index in self.tests else "learner"
         try:
             if role == "learner":
                 await self.clients["learner"].async_execute_cell(cell, index, self.count)
@@ -299,25 +297,39 @@ class NotebookRun:
             raise KernelDied(dead, index) from None
 
     async def run_test(self, cell: NotebookNode, index: int) -> None:
-        """The test cell in the grader kernel, while the learner kernel serves its calls."""
+        """The test cell in the grader kernel, while the learner kernel serves its calls.
+
+        When the learner kernel stops serving before the test is over (learner code removed or
+        broke the serving loop, or the kernel died), the relay is ended: the grader's next call
+        fails at once instead of waiting for the cell's timeout."""
         assert self.relay is not None
         learner_client, grader_client = self.clients["learner"], self.clients["grader"]
         assert learner_client.kc is not None
+        token = uuid.uuid4().hex
         self.relay.open_gate()
-        serve_id = learner_client.kc.execute(learner.serve_code(), silent=True,
+        serve_id = learner_client.kc.execute(learner.serve_code(token), silent=True,
                                              store_history=False, stop_on_error=False)
         drain = asyncio.ensure_future(self._drain(learner_client))
+        serving = asyncio.ensure_future(self._served(learner_client, serve_id, index))
+        test = asyncio.ensure_future(self._test(grader_client, cell, index))
         try:
-            try:
-                await _silent(grader_client, grader.before_cell_code(), self.settings["timeout"])
-            except (TimeoutError, LauncherError) as exc:
-                log.info("refreshing names before cell %s: %s", index, exc)
-            grader_client.current = index
-            await grader_client.async_execute_cell(cell, index, self.count)
+            await asyncio.wait({serving, test}, return_when=asyncio.FIRST_COMPLETED)
+            if serving.done() and not test.done():
+                self.relay.end("the learner's notebook stopped answering the tests")
+            await test
         finally:
-            self.relay.close_gate()
-            await self._finish_serving(learner_client, serve_id, index)
-            drain.cancel()
+            self.relay.close_gate(codec.close_frame(token))
+            try:
+                await self._finish_serving(learner_client, serving, index)
+            finally:
+                drain.cancel()
+
+    async def _test(self, client: CellRunner, cell: NotebookNode, index: int) -> None:
+        try:
+            await _silent(client, grader.before_cell_code(), self.settings["timeout"])
+        except (TimeoutError, LauncherError) as exc:
+            log.info("refreshing names before cell %s: %s", index, exc)
+        await client.async_execute_cell(cell, index, self.count)
 
     async def _drain(self, client: CellRunner) -> None:
         """Whatever the learner kernel prints while it serves a test is read and dropped."""
@@ -326,23 +338,30 @@ class NotebookRun:
             with contextlib.suppress(Exception):
                 await client.kc.iopub_channel.get_msg(timeout=1.0)
 
-    async def _finish_serving(self, client: CellRunner, serve_id: str, index: int) -> None:
-        """Wait for the learner kernel to stop serving; interrupt it when it does not."""
+    async def _served(self, client: CellRunner, serve_id: str, index: int) -> None:
+        """Returns when the learner kernel's serving request has finished."""
         assert client.kc is not None
+        while True:
+            try:
+                msg = await client.kc.shell_channel.get_msg(timeout=0.5)
+            except Exception:  # queue.Empty
+                if not await self._alive("learner"):
+                    raise KernelDied("learner", index) from None
+                continue
+            if msg["parent_header"].get("msg_id") == serve_id:
+                return
+
+    async def _finish_serving(self, client: CellRunner, serving: asyncio.Future, index: int) -> None:
+        """Wait for the learner kernel to stop serving; interrupt it when it does not."""
         for attempt in range(2):
-            deadline = time.monotonic() + SERVE_GRACE_SECONDS
-            while time.monotonic() < deadline:
-                try:
-                    msg = await client.kc.shell_channel.get_msg(timeout=0.5)
-                except Exception:  # queue.Empty
-                    if not await self._alive("learner"):
-                        raise KernelDied("learner", index) from None
-                    continue
-                if msg["parent_header"].get("msg_id") == serve_id:
-                    return
+            done, _ = await asyncio.wait({serving}, timeout=SERVE_GRACE_SECONDS)
+            if done:
+                serving.result()  # KernelDied when the learner kernel died
+                return
             if attempt == 0 and client.km is not None:
                 with contextlib.suppress(Exception):
                     await client.km.interrupt_kernel()
+        serving.cancel()
         log.info("the learner kernel still serves after cell %s", index)
 
     async def stop(self) -> None:
@@ -385,9 +404,9 @@ async def run_notebook(index: int, name: str, nb: NotebookNode,
     timer.start()
     try:
         await run.start()
-        for i in range(len(nb.cells)):
-            stopped_at = i
-            await run.run_cell(i)
+        for step in run.steps:
+            stopped_at = step.index
+            await run.run_cell(step.kernel, step.index)
         stopped_at = None
     except KernelDied as died:
         where = f" in cell {died.index + 1}" if died.index is not None else ""

@@ -56,12 +56,11 @@ class Relay:
     """Copies whole frames between two connected sockets, in a thread of its own."""
 
     def __init__(self, learner: socket.socket, grader: socket.socket, *, frame_cap: int,
-                 queue_cap: int, close_frame: bytes) -> None:
+                 queue_cap: int) -> None:
         self.learner = _Side("learner", learner)
         self.grader = _Side("grader", grader)
         self.frame_cap = frame_cap
         self.queue_cap = queue_cap
-        self.close_frame = close_frame
         self.lock = threading.Lock()
         self.gate = False  # learner frames reach the grader only while a test cell runs
         self.dropped = 0
@@ -80,11 +79,17 @@ class Relay:
             self.gate = True
         self._wake()
 
-    def close_gate(self) -> None:
-        """End of a test cell: the learner side is told to stop serving."""
+    def close_gate(self, close_frame: bytes) -> None:
+        """End of a test cell: the learner side gets `close_frame`, which ends its serving."""
         with self.lock:
             self.gate = False
-            self._queue(self.learner, self.close_frame)
+            self._queue(self.learner, close_frame)
+        self._wake()
+
+    def end(self, reason: str) -> None:
+        """Stop relaying now: both kernels read a closed connection."""
+        with self.lock:
+            self._end(reason)
         self._wake()
 
     def stop(self) -> None:

@@ -34,7 +34,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ALL = {"t_add", "t_mean", "t_words"}
 LIMITS = """
 c.GradingLimits.cell_timeout = 8
-c.GradingLimits.notebook_timeout = 20
+c.GradingLimits.notebook_timeout = 30
 c.GradingLimits.memory_bytes = 2 * 1024**3
 c.GradingLimits.max_processes = 64
 """
