@@ -54,6 +54,8 @@ PR_SET_DUMPABLE = 4
 #: Seconds a kernel has to connect to its relay socket, and the learner side to stop serving.
 CONNECT_SECONDS = 60
 SERVE_GRACE_SECONDS = 5
+STOPPED_SERVING = ("the notebook's kernel stopped answering the tests (its code changed how "
+                   "cells run, or it stopped)")
 #: Bytes queued for a side that does not read (a flood beyond it is dropped).
 QUEUE_CAP = 256 * 1024**2
 #: Run silently in the grader kernel before the boundary: the test cells' temporary files and
@@ -305,6 +307,9 @@ class NotebookRun:
         assert self.relay is not None
         learner_client, grader_client = self.clients["learner"], self.clients["grader"]
         assert learner_client.kc is not None
+        if self.relay.failure:  # the boundary is gone: nothing the test calls could answer
+            cell.outputs = [_error_output(f"not run: {self.relay.failure}", "BoundaryError")]
+            return
         token = uuid.uuid4().hex
         self.relay.open_gate()
         serve_id = learner_client.kc.execute(learner.serve_code(token), silent=True,
@@ -315,8 +320,11 @@ class NotebookRun:
         try:
             await asyncio.wait({serving, test}, return_when=asyncio.FIRST_COMPLETED)
             if serving.done() and not test.done():
-                self.relay.end("the learner's notebook stopped answering the tests")
+                self.relay.end(STOPPED_SERVING)
             await test
+            if self.relay.failure and any(o.output_type == "error" for o in cell.outputs):
+                # say why first: the test's own error (a NameError, a closed connection) follows
+                cell.outputs.insert(0, _error_output(self.relay.failure, "BoundaryError"))
         finally:
             self.relay.close_gate(codec.close_frame(token))
             try:

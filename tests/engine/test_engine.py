@@ -49,7 +49,8 @@ EXPECTED: dict[str, tuple[float, set[str], str | None, dict[str, str]]] = {
     # Hooks of the learner's kernel do not reach the grader kernel: the wrong answers fail there.
     "silenced-traceback": (3, set(), None, {"t_add": "add(1, 2) should be 3"}),
     "input-transformer": (0, set(), None, {"t_add": "add(1, 2) should be 3"}),
-    "ast-transformer": (0, set(), None, {"t_words": "words('a b')"}),
+    # ...and one that drops expression statements stops the learner kernel's serving loop too
+    "ast-transformer": (0, set(), None, {"t_add": "stopped answering the tests"}),
     "always-equal": (0, set(), None, {"t_add": "add(1, 2) should be 3",
                                       "t_mean": "should be a number",
                                       "t_words": "should be plain data"}),
