@@ -41,7 +41,9 @@ c.GradingLimits.notebook_timeout = 600  # seconds of wall clock per notebook
 c.GradingLimits.memory_bytes = 4 * 1024**3  # 4 GiB per grading job
 c.GradingLimits.max_processes = 256
 c.GradingLimits.file_bytes = 1024**3  # largest file (and job folder) a grading job may write
-c.GradingLimits.output_bytes = 1024**2  # output kept per cell; the rest is cut with a note
+c.GradingLimits.output_bytes = 1024**2  # output kept per cell (errors too); the rest is cut
+c.GradingLimits.cpu_cores = 1.0  # CPU share of one grading job (cgroup cpu controller)
+c.GradingLimits.notebook_bytes = 5 * 1024**2  # a bigger submitted notebook is refused
 
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True

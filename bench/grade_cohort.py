@@ -1,14 +1,19 @@
-"""Benchmark: plain `nbgrader autograde` (serial) against `course grade --workers N` on one cohort.
+"""Benchmark: `course grade` against the engine before the two-kernel separation and against
+plain `nbgrader autograde` (serial), on one cohort, side by side in one run.
 
-    .venv/bin/python bench/grade_cohort.py [--learners 12] [--workers 2] [--skip-pure]
+    .venv/bin/python bench/grade_cohort.py [--learners 12] [--workers 2] [--rounds 2]
+        [--baseline REF] [--skip-pure]
 
-Builds one level1 cohort (reference, partial, blank and broken work) in a course folder, copies
-it, grades one copy with `nbgrader autograde level1` (one command) and the other with
-`course grade level1 --workers N`, and prints both times, their ratio, whether the scores agree,
-and the efficiency of `course grade` against the pure execution time of the same notebooks
-(as graded, hidden tests included, executed one after another with nbclient, no grading)
-divided by the number of workers.
-Timings depend on what else the machine runs: report its load with the figures.
+Builds one level1 cohort (reference, partial, blank and broken work) in a course folder and
+grades copies of it with `nbgrader autograde level1` (one command) and with `course grade level1
+--workers N`. The same cohort is built a second time from the course as it was at REF (default:
+the commit before course/grading/launcher.py was added: one kernel per notebook, the in-process
+guard) and graded with that commit's own `course grade` (its code unpacked with `git archive`,
+run with this environment). Rounds alternate the order, so a change in the machine's load hits
+all three alike. Printed: each time, the separation's cost (new / before, target at most 1.15),
+the speed-up over serial nbgrader (target at least 1.9 on 2 cores), whether the scores agree, and
+the efficiency of `course grade` against the pure execution time of the same notebooks.
+Timings depend on what else the machine runs: the load average is printed with every figure.
 """
 
 from __future__ import annotations
@@ -46,13 +51,38 @@ def evaluate(model, X_test, y_test):
 KINDS = ("reference", "partial", "blank", "broken")
 
 
-def make_course(dest: Path) -> Path:
+def make_course(dest: Path, repo: Path = REPO) -> Path:
     dest.mkdir(parents=True)
-    shutil.copy(REPO / "nbgrader_config.py", dest)
+    shutil.copy(repo / "nbgrader_config.py", dest)
     for folder in ("source", "release"):
         (dest / folder).mkdir()
-        shutil.copytree(REPO / folder / LEVEL, dest / folder / LEVEL)
+        shutil.copytree(repo / folder / LEVEL, dest / folder / LEVEL)
     init_course(dest)
+    return dest
+
+
+def baseline_ref() -> str:
+    """The commit before the two-kernel executor (course/grading/launcher.py) was added."""
+    added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--",
+                            "course/grading/launcher.py"], cwd=REPO, capture_output=True,
+                           text=True, check=True).stdout.split()
+    return f"{added[-1]}^" if added else "HEAD"
+
+
+def unpack(ref: str, dest: Path) -> Path:
+    """The repository's files at `ref` in `dest` (git archive: the repository is not touched).
+
+    The installed package is this checkout's; that engine's executor gets PYTHONPATH (which its
+    sandbox passes on: it predates isolated mode) so that it runs its own version inside."""
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", ref], cwd=REPO,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    execute = dest / "course" / "grading" / "execute.py"
+    text = execute.read_text()
+    marker = '"PYTHONNOUSERSITE": "1",'
+    if marker in text and "PYTHONPATH" not in text:
+        execute.write_text(text.replace(marker, marker + f' "PYTHONPATH": {str(dest)!r},', 1))
     return dest
 
 
@@ -87,8 +117,10 @@ def scores(course: Path) -> dict[tuple[str, str], float | None]:
     return out
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
+def timed(cmd: list[str], cwd: Path, code: Path | None = None) -> tuple[float, subprocess.CompletedProcess]:
     env = dict(os.environ, COURSE_ROOT=str(cwd), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    if code is not None:  # another version of the course package, ahead of the installed one
+        env["PYTHONPATH"] = str(code)
     started = time.monotonic()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     return time.monotonic() - started, proc
@@ -132,12 +164,13 @@ def run_plain(course: Path) -> tuple[float, float]:
     return seconds, cpu
 
 
-def run_engine(course: Path, workers: int) -> tuple[float, float]:
+def run_engine(course: Path, workers: int, code: Path | None = None,
+               label: str = "") -> tuple[float, float]:
     cpu = cpu_seconds()
     seconds, proc = timed([sys.executable, "-m", "course", "grade", LEVEL, "--workers", str(workers)],
-                          course)
+                          course, code)
     cpu = cpu_seconds() - cpu
-    print(f"  course grade {LEVEL} --workers {workers}: {seconds:.1f} s, {cpu:.0f} s CPU, "
+    print(f"  course grade {LEVEL} --workers {workers}{label}: {seconds:.1f} s, {cpu:.0f} s CPU, "
           f"exit {proc.returncode}, load {os.getloadavg()[0]:.1f}", flush=True)
     if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
@@ -149,8 +182,12 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=12)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1,
-                        help="Rounds, alternating the order (nbgrader first, then course first, "
-                             "...), so a change in the machine's load hits both alike.")
+                        help="Rounds, each in another order of the three gradings, so a change "
+                             "in the machine's load hits all of them alike.")
+    parser.add_argument("--baseline", default=None,
+                        help="git ref of the engine to compare with (default: the commit before "
+                             "the two-kernel executor).")
+    parser.add_argument("--skip-baseline", action="store_true", help="Skip the engine before.")
     parser.add_argument("--skip-pure", action="store_true", help="Skip the pure execution run.")
     parser.add_argument("--pure-sample", type=int, default=0,
                         help="Execute only the first N learners for the pure time and scale it "
@@ -160,28 +197,51 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
         pristine = make_course(Path(tmp) / "pristine")
         learners = hand_in_cohort(pristine, args.learners)
+        base_code = base_pristine = None
+        if not args.skip_baseline:
+            ref = args.baseline or baseline_ref()
+            base_code = unpack(ref, Path(tmp) / "baseline-code")
+            base_pristine = make_course(Path(tmp) / "baseline-pristine", base_code)
+            hand_in_cohort(base_pristine, args.learners)
+            print(f"engine before: {ref} ({subprocess.run(['git', 'rev-parse', '--short', ref], cwd=REPO, capture_output=True, text=True).stdout.strip()})")
         print(f"cohort: {len(learners)} learners of {LEVEL} ({', '.join(KINDS)}), "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
-        plain_t = engine_t = plain_cpu = engine_cpu = 0.0
+        totals = {"plain": 0.0, "new": 0.0, "before": 0.0}
+        plain_cpu = 0.0
         plain = engine = pristine
         for r in range(args.rounds):
             plain, engine = Path(tmp) / f"plain{r}", Path(tmp) / f"engine{r}"
             shutil.copytree(pristine, plain)
             shutil.copytree(pristine, engine)
+            before = None
+            if base_pristine is not None:
+                before = Path(tmp) / f"before{r}"
+                shutil.copytree(base_pristine, before)
             print(f"round {r + 1}:", flush=True)
-            if r % 2 == 0:
-                t, c = run_plain(plain)
-                t2, c2 = run_engine(engine, args.workers)
-            else:
-                t2, c2 = run_engine(engine, args.workers)
-                t, c = run_plain(plain)
-            plain_t, plain_cpu, engine_t, engine_cpu = plain_t + t, plain_cpu + c, engine_t + t2, engine_cpu + c2
+            runs = {
+                "plain": lambda p=plain: run_plain(p),
+                "new": lambda e=engine: run_engine(e, args.workers),
+                "before": (lambda b=before: run_engine(b, args.workers, base_code, " (engine before)"))
+                if before is not None else None,
+            }
+            order = [k for k in ("plain", "new", "before") if runs[k] is not None]
+            order = order[r % len(order):] + order[:r % len(order)]
+            for key in order:
+                t, c = runs[key]()
+                totals[key] += t
+                if key == "plain":
+                    plain_cpu += c
         n = args.rounds
-        t_plain, t_engine = plain_t / n, engine_t / n
+        t_plain, t_new = totals["plain"] / n, totals["new"] / n
         print(f"nbgrader autograde {LEVEL} (serial): {t_plain:.1f} s ({plain_cpu / n:.0f} s CPU)")
-        print(f"course grade {LEVEL} --workers {args.workers}: {t_engine:.1f} s")
-        print(f"speed-up: {t_plain / t_engine:.2f}x" + (f" (mean of {n} rounds)" if n > 1 else ""),
-              flush=True)
+        print(f"course grade {LEVEL} --workers {args.workers}: {t_new:.1f} s")
+        if base_pristine is not None:
+            t_before = totals["before"] / n
+            print(f"course grade {LEVEL} --workers {args.workers}, engine before: {t_before:.1f} s")
+            print(f"cost of the separation: {t_new / t_before:.2f}x the engine before "
+                  f"(target at most 1.15)" + (f", mean of {n} rounds" if n > 1 else ""))
+        print(f"speed-up over serial nbgrader: {t_plain / t_new:.2f}x (target at least 1.9 on 2 "
+              "cores)" + (f", mean of {n} rounds" if n > 1 else ""), flush=True)
 
         a, b = scores(plain), scores(engine)
         differ = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
@@ -200,7 +260,7 @@ def main() -> int:
             ideal = pure / args.workers
             print(f"pure execution (nbclient, serial, as graded): {pure:.1f} s; ideal with "
                   f"{args.workers} workers {ideal:.1f} s; course grade efficiency "
-                  f"{ideal / t_engine:.0%}; nbgrader {pure / t_plain:.0%} of one worker")
+                  f"{ideal / t_new:.0%}; nbgrader {pure / t_plain:.0%} of one worker")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
