@@ -7,8 +7,8 @@ proxies (course.boundary). Most test code needs no change; these helpers cover w
   reports it: it may lie, so check behaviour too);
 - `on_learner(fn, *args)`: call a library function (cross_val_score, a course.testing probe)
   where the learner's code runs, on the learner's objects;
-- `pickled_bytes(obj)`: the bytes of pickle.dumps(obj, protocol=5), made where obj lives (the
-  grader only measures them, never unpickles);
+- `pickled_bytes(obj)` / `pickled_size(obj)`: pickle.dumps(obj, protocol=5), made where the
+  learner's code runs (the grader only measures the bytes, never unpickles them);
 - `learner_copy(obj)`: a copy of the test's object that lives where the learner's code runs, so
   that a test can watch what learner code does to it through its behaviour.
 """
@@ -63,9 +63,14 @@ def on_learner(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def pickled_bytes(obj: Any, protocol: int = 5) -> bytes:
-    """pickle.dumps(obj, protocol), made where obj lives; never unpickled here."""
+    """pickle.dumps(obj, protocol), made where the learner's code runs; never unpickled here.
+
+    In grading, the test's own objects are pickled there too: learner code works on copies of
+    them, and a copy can pickle a few bytes longer than the object it was made from, so sizes
+    are only comparable when measured on the same side.
+    """
     conn = grader_connection()
-    if conn is not None and is_learner_object(obj):
+    if conn is not None:
         from course.boundary import services
 
         return services.pickled_bytes(conn, obj, protocol)
