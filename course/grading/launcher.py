@@ -200,14 +200,15 @@ class Launcher:
                     os.killpg(proc.pid, signal.SIGKILL)
                 except OSError:
                     pass
-        if self.uids is not None:
-            for role in ROLES:
-                self._kill_uid(role)
-        for proc in self.kernels.values():
+        for proc in self.kernels.values():  # reap them, so that only strays are left
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
+        if self.uids is not None:
+            for role in ROLES:
+                if _processes_of(self._ids(role)[0]):
+                    self._kill_uid(role)
         self.kernels = {}
         return {}
 
@@ -227,15 +228,20 @@ class Launcher:
 
 
 def _processes_of(uid: int) -> list[int]:
+    """Live processes of `uid` (zombies, already dead, do not count)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            if os.stat(f"/proc/{entry}").st_uid == uid:
-                found.append(int(entry))
-        except OSError:
+            if os.stat(f"/proc/{entry}").st_uid != uid:
+                continue
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                state = handle.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
             continue
+        if state not in (b"Z", b"X"):
+            found.append(int(entry))
     return found
 
 
