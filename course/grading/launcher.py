@@ -61,6 +61,8 @@ class Launcher:
         self.env: dict[str, str] = config["env"]
         self.python: str = config["python"]
         self.setpriv: str = config.get("setpriv") or "setpriv"
+        #: in bubblewrap, /tmp and /dev/shm are the sandbox's own (never the host's)
+        self.sandboxed: bool = bool(config.get("sandboxed"))
         self.layout: Layout | None = None
         self.kernels: dict[str, subprocess.Popen] = {}
 
@@ -84,6 +86,8 @@ class Launcher:
         self.stop_all()
         if self.layout is not None:
             shutil.rmtree(self.layout.base, ignore_errors=True)
+        if self.sandboxed:  # the sandbox's own /tmp and /dev/shm: nothing carries over either
+            _empty(Path("/tmp"), Path("/dev/shm"))
         layout = Layout(self.jobdir, index)
         layout.base.mkdir(mode=0o755)
         os.chmod(layout.base, 0o755)
@@ -225,6 +229,20 @@ class Launcher:
         if op == "stop":
             return self.stop_all()
         raise ValueError(f"unknown request {op!r}")
+
+
+def _empty(*folders: Path) -> None:
+    """Remove what is in `folders`, except what leads to a mount (the read-only system)."""
+    with open("/proc/self/mountinfo") as handle:
+        mounts = [line.split()[4] for line in handle if len(line.split()) > 4]
+    for folder in folders:
+        for entry in folder.iterdir() if folder.is_dir() else []:
+            if any(m == str(entry) or m.startswith(f"{entry}/") for m in mounts):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def _processes_of(uid: int) -> list[int]:

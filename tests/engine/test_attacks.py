@@ -111,6 +111,7 @@ def test_kernelspec_and_entry_point_reach_no_later_notebook(attacked):
     text = _outputs(course, LEVEL2, "level2", tests=False)
     assert "planted: True" in text  # the attack did write its files...
     assert "stolen files: []" in text and SECRET not in text  # ...which nothing loaded
+    assert "carried over: []" in text  # ...and which the next notebook does not find
 
 
 @pytest.mark.parametrize("learner", [*LEVEL1, LEVEL2])
