@@ -117,20 +117,23 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 def _cgroup_dirs(name: str, memory_bytes: int, max_processes: int,
                  cpu_cores: float) -> tuple[list[Path], list[str]]:
-    """Create a cgroup for one job (v1 memory+pids+cpu, or v2); its folders and what it limits."""
+    """Create a cgroup for one job (v1 memory+pids+cpu, or v2); its folders and what it limits.
+
+    The groups sit at the top of the hierarchy, beside the machine's other processes, not under a
+    common parent: CPU time is shared between sibling groups, so a parent would give all running
+    jobs together the share of one process. Each job competes as one process would, and is capped
+    at `cpu_cores`."""
     if os.geteuid() != 0:
         return [], []
     root = CGROUP_ROOT
     quota = int(cpu_cores * CPU_PERIOD_US)
+    group_name = f"{CGROUP_NAME}-{name}"
     made: list[Path] = []
     applied: list[str] = []
     try:
         if (root / "cgroup.controllers").exists():  # v2
-            parent = root / CGROUP_NAME
-            parent.mkdir(exist_ok=True)
             (root / "cgroup.subtree_control").write_text("+memory +pids +cpu")
-            (parent / "cgroup.subtree_control").write_text("+memory +pids +cpu")
-            group = parent / name
+            group = root / group_name
             group.mkdir()
             made.append(group)
             (group / "memory.max").write_text(str(memory_bytes))
@@ -147,8 +150,8 @@ def _cgroup_dirs(name: str, memory_bytes: int, max_processes: int,
             base = root / controller
             if not (base / "cgroup.procs").exists():
                 continue
-            group = base / CGROUP_NAME / name
-            group.mkdir(parents=True)
+            group = base / group_name
+            group.mkdir()
             made.append(group)
             for key, value in settings.items():
                 try:
