@@ -39,3 +39,17 @@ def test_the_cgroup_v2_controllers_are_read_from_the_root(monkeypatch, tmp_path)
     (tmp_path / "cgroup.controllers").write_text("memory pids\n")
     monkeypatch.setattr(sandbox, "CGROUP_ROOT", tmp_path)
     assert [m.split(" (")[0] for m in sandbox.missing_limits("sandbox")] == ["a CPU share per job"]
+
+
+def test_each_job_cgroup_sits_at_the_top_with_a_cpu_quota(monkeypatch, tmp_path):
+    """Not under a common parent, which would give all jobs together one process's CPU time."""
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(sandbox, "CGROUP_ROOT", tmp_path)
+    for controller in ("memory", "pids", "cpu"):
+        (tmp_path / controller).mkdir()
+        (tmp_path / controller / "cgroup.procs").write_text("")
+    made, applied = sandbox._cgroup_dirs("job-1", 2**30, 64, 1.5)
+    assert made == [tmp_path / c / "course-grading-job-1" for c in ("memory", "pids", "cpu")]
+    assert (tmp_path / "cpu" / "course-grading-job-1" / "cpu.cfs_quota_us").read_text() == "150000"
+    assert (tmp_path / "cpu" / "course-grading-job-1" / "cpu.cfs_period_us").read_text() == "100000"
+    assert "cgroup v1 cpu.cfs_quota_us (1.5 cores)" in applied
