@@ -73,11 +73,15 @@ def watch_fits(cls: type) -> Iterator[list[tuple[Any, int]]]:
         fits.extend(tuple(pair) for pair in recorder.records())
 
 
-def call_each(fn: Any, arguments: list[Any]) -> None:
-    """fn(argument) for each argument, in order, where the learner's code runs (a timed workload
-    measured from outside: one crossing of the boundary instead of one per call)."""
-    for argument in arguments:
-        fn(argument)
+def call_each(fn: Any, arguments: list[Any], star: bool = False) -> list[Any]:
+    """[fn(a) for a in arguments] (fn(*a) with star), in order, where the learner's code runs.
+
+    One crossing of the boundary for a whole workload: thousands of calls in a test loop would
+    each cross it, and a workload timed from outside would time the crossings.
+    """
+    if star:
+        return [fn(*argument) for argument in arguments]
+    return [fn(argument) for argument in arguments]
 
 
 def _filled(cell: Any) -> bool:
