@@ -365,6 +365,64 @@ def test_fresh_process_runs_main_functions_by_value() -> None:
     assert done.stdout.strip() == "8"
 
 
+PICKLING_CODE = """
+import dataclasses
+import pickle
+from pathlib import Path
+
+@dataclasses.dataclass
+class Entry:
+    version: int
+    note: str
+
+class Store:
+    def __init__(self, root):
+        self.root = Path(root)
+        self.entries = [Entry(1, "first")]
+
+    def save(self):
+        with open(self.root / "store.pkl", "wb") as f:
+            pickle.dump(self, f)  # the whole object, class by reference, as in a notebook
+
+    @classmethod
+    def open(cls, root):
+        with open(Path(root) / "store.pkl", "rb") as f:
+            return pickle.load(f)
+
+def write(root):
+    Store(root).save()
+    return "saved"
+
+def read(root):
+    store = Store.open(root)
+    return [type(store).__name__, store.entries[0].version, store.entries[0].note]
+"""
+
+
+def test_fresh_process_pickles_learner_classes_by_reference_like_a_notebook(tmp_path: Path) -> None:
+    # exec'd like a notebook cell: its classes live in a module the child cannot import
+    namespace: dict[str, Any] = {"__name__": "__learner__"}
+    exec(compile(PICKLING_CODE, "<cell>", "exec", dont_inherit=True), namespace)
+    assert run_in_fresh_process(namespace["write"], str(tmp_path)) == "saved"
+    assert run_in_fresh_process(namespace["read"], str(tmp_path)) == ["Store", 1, "first"]
+
+
+def test_fresh_process_pickles_main_classes_by_reference(tmp_path: Path) -> None:
+    code = PICKLING_CODE + textwrap.dedent(
+        """
+        import sys
+        from course.testing import run_in_fresh_process
+        run_in_fresh_process(write, sys.argv[1])
+        print(run_in_fresh_process(read, sys.argv[1]), read(sys.argv[1]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # the notebook's own process reads what the fresh one wrote, and the other way round
+    assert done.stdout.strip() == "['Store', 1, 'first'] ['Store', 1, 'first']"
+
+
 def test_fresh_process_has_its_own_hash_seed() -> None:
     # the parent is a process with a known seed (0); the child gets the default 12345
     code = (
