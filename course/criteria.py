@@ -332,15 +332,16 @@ CRITERIA: tuple[Criterion, ...] = (
         "jm-mlops-basics"),
     Criterion(
         "l2_modern_workflow", _MO, "Extension: a modern workflow", "production",
-        "Use actions/checkout v4 and actions/setup-python v5 or later (or full SHAs), a "
-        "coverage fail-under gate (--cov-fail-under=N or coverage report --fail-under=N), and "
-        "a workflow that actionlint accepts.",
+        "Keep every actions/checkout at v4 or later and every actions/setup-python at v5 or "
+        "later (or full SHAs), add a coverage fail-under gate (--cov-fail-under=N or coverage "
+        "report --fail-under=N), and make actionlint accept the rendered workflow.",
         "jm-mlops-basics"),
     Criterion(
         "l2_pipeline_rollback", _MO, "❌ No rollback strategy", "production",
-        "Add a rollback job that needs deploy-production and runs only when it fails (if: "
-        "failure()); a needs.<job>.result check alone never runs, since GitHub adds success() "
-        "unless a status function is present.",
+        "Roll back only when the production deployment itself failed: failure() alone is true "
+        "when any job above failed (a unit test on a pull request), so combine it with "
+        "needs.deploy-production.result == 'failure'; without a status function GitHub adds "
+        "success() and the job never runs.",
         "jm-mlops-basics"),
     Criterion(
         "l2_security_scanning", _MO, "❌ No security scanning", "production",

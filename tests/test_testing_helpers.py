@@ -574,3 +574,50 @@ def test_http_json_sends_custom_headers() -> None:
         assert http_json("GET", url + "/h", headers={"X-Api-Key": "k1"})[1] == {"key": "k1"}
     with pytest.raises(ValueError, match="not both"):
         http_json("POST", url, {"a": 1}, data=b"{}")
+
+
+# ---------------------------------------------------------------- GitHub Actions runs
+
+def _pipeline(rollback_if: Any) -> dict:
+    return {"jobs": {
+        "test": {"steps": [{"run": "pytest"}]},
+        "deploy": {"needs": "test", "if": "github.ref == 'refs/heads/main'", "steps": [{"run": "x"}]},
+        "rollback": {"needs": ["deploy"], "if": rollback_if, "steps": [{"run": "undo"}]},
+    }}
+
+
+def test_workflow_expressions_follow_githubs_rules() -> None:
+    from course.testing.workflow_run import evaluate
+
+    ctx = {"github": {"ref": "refs/heads/main"}, "needs": {"a-b": {"result": "failure"}}}
+    status = {"success": False, "failure": True, "always": True, "cancelled": False}
+    assert evaluate("github.ref == 'REFS/heads/main'", ctx, status) is True  # case-insensitive
+    assert evaluate("failure() && needs.a-b.result == 'failure'", ctx, status) is True
+    assert evaluate("needs['a-b'].result != 'success' && !cancelled()", ctx, status) is True
+    assert evaluate("contains(needs.*.result, 'failure')", ctx, status) is True
+    assert evaluate("github.event_name || 'none'", ctx, status) == "none"
+    assert evaluate("(1 == 1.0) && startsWith(github.ref, 'refs/heads/')", ctx, status) is True
+    assert evaluate("secrets.TOKEN", ctx, status) is None
+    with pytest.raises(ValueError):
+        evaluate("github.ref == ", ctx, status)
+
+
+def test_simulated_runs_decide_when_a_rollback_fires() -> None:
+    from course.testing.workflow_run import PULL_REQUEST, PUSH_MAIN, simulate
+
+    def rolls_back(rollback_if: Any, event: Any, failing: set[str]) -> bool:
+        return simulate(_pipeline(rollback_if), event, frozenset(failing)).ran("rollback")
+
+    right = "failure() && needs.deploy.result == 'failure'"
+    for condition in (right, "${{ always() && needs.deploy.result == 'failure' }}"):
+        assert rolls_back(condition, PUSH_MAIN, {"deploy"})
+        assert not rolls_back(condition, PUSH_MAIN, set())
+        assert not rolls_back(condition, PUSH_MAIN, {"test"})
+        assert not rolls_back(condition, PULL_REQUEST, {"test"})
+    # failure() alone also fires when the tests fail: a healthy production rolled back
+    assert rolls_back("failure()", PULL_REQUEST, {"test"})
+    # no status function: GitHub adds success(), so the job is skipped when deploy failed
+    assert not rolls_back("needs.deploy.result == 'failure'", PUSH_MAIN, {"deploy"})
+    assert rolls_back(True, PUSH_MAIN, set()) and not rolls_back(True, PUSH_MAIN, {"deploy"})
+    assert simulate(_pipeline(right), PULL_REQUEST).results == {
+        "test": "success", "deploy": "skipped", "rollback": "skipped"}

@@ -114,14 +114,16 @@ EXTRA_HINTS: dict[str, list[str]] = {
         "settings, not in the workflow.",
     ],
     "l2_modern_workflow": [
-        "uses: actions/checkout@v4 and actions/setup-python@v5; add --cov-fail-under=80 (or "
-        "another bar) to the pytest step.",
+        "uses: actions/checkout@v4 (or later) and, if you use it, actions/setup-python@v5 (or "
+        "later); add --cov-fail-under=80 (or another bar) to the pytest step.",
         "Run actionlint on the text of render_workflow() yourself to see what it complains about.",
     ],
     "l2_pipeline_rollback": [
-        "A rollback job with needs: [deploy-production] and if: failure().",
-        "Without a status function (failure(), always()) in if:, GitHub adds success() and the "
-        "job never runs after a failed deployment.",
+        "A rollback job with needs: [deploy-production] and if: failure() && "
+        "needs.deploy-production.result == 'failure'.",
+        "Play it through: a pull request whose unit tests fail makes failure() true in every job "
+        "below test, while deploy-production is skipped. Only a failed deploy-production should "
+        "roll back; without a status function in if:, GitHub adds success() and the job never runs.",
     ],
     "l2_security_scanning": [
         "A security job with a pip-audit (or safety) step and a bandit -r (or semgrep / CodeQL) "
