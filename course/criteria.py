@@ -239,8 +239,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "jm-production"),
     Criterion(
         "l2_ab_analysis", _PS, "Extension: A/B test analysis", "technical",
-        "Count each user once, then use the pooled two-proportion z-test, two-sided; return a "
-        "p-value of 1.0 when a variant has no users or the pooled variance is zero.",
+        "Count each user once, then use the pooled two-proportion z-test, two-sided (p-value 1.0 "
+        "when a variant has no users or the pooled variance is zero); report rate B - rate A with "
+        "a 95 % interval from the unpooled variances, and size a test with z(1 - alpha/2) and "
+        "z(power).",
         "jm-advanced"),
     Criterion(
         "l2_monitoring", _PS, "✅ Monitoring setup", "production",
