@@ -251,3 +251,22 @@ def test_mark_scheme_reaches_feedback_only_with_model_answers(review_course):
 
     run_course(course, "feedback", LEVEL, "--learner", LEARNER)
     assert "Model answer (one of many good ones)" not in visible_text(page_path)
+
+
+@pytest.mark.parametrize("path", REVIEWS, ids=lambda p: p.parent.name)
+def test_rubric_lines_add_up_to_their_element(path):
+    """Where an element is scored by lines ("  - 0.5: ..."), met or not, its lines add up to it."""
+    for cell in task_cells(read_notebook(path)):
+        scheme = cell.source.split(BEGIN_MARK_SCHEME)[1]
+        element, points, lines = None, 0.0, []
+        for line in scheme.split("\n") + ["- **end (0 points).**"]:
+            head = re.match(r"^- \*\*([^*]+)\((\d+(?:\.\d+)?) points?\)\.\*\*", line)
+            if head or not line.startswith("  "):
+                if element and lines:
+                    assert sum(lines) == points, f"{element}: lines give {lines}, not {points}"
+                element, points, lines = (head.group(1), float(head.group(2)), []) if head else (
+                    None, 0.0, [])
+                continue
+            item = re.match(r"^  - (\d+(?:\.\d+)?): ", line)
+            if element and item:
+                lines.append(float(item.group(1)))
