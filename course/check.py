@@ -34,12 +34,16 @@ def level_of(root: Path, notebook: Path, level: str | None = None) -> str:
 
 
 def ensure_registered(root: Path, level: str) -> None:
-    """Record the level in the gradebook if it is not there yet (a fresh clone has no gradebook)."""
+    """Record the level in the gradebook if it is not there yet (a fresh clone has no gradebook),
+    with the due date nbgrader_config.py gives it."""
+    from .schedule import apply_due_dates
+
     with gradebook(root) as gb:
         known = {a.name for a in gb.assignments}
     if level not in known:
         log.info("recording %s in the gradebook", level)
         register_levels(root, [level])
+    apply_due_dates(root, [level])
 
 
 def check(root: Path, path: Path, learner: str = "me", level: str | None = None) -> JobResult:

@@ -73,12 +73,54 @@ def init() -> None:
 
 @main.command()
 @click.argument("level", type=LEVEL, required=False)
-def release(level: str | None) -> None:
-    """Regenerate release/LEVEL (every level when omitted) from source/."""
+@click.option("--exchange/--no-exchange", default=True, show_default=True,
+              help="Also publish to nbgrader's exchange (learners fetch it in the Assignments tab).")
+def release(level: str | None, exchange: bool) -> None:
+    """Regenerate release/LEVEL (every level when omitted) from source/ and publish it."""
     from .release import release as do_release
 
-    for lvl in do_release(_root(), level):
-        console.print(f"released {lvl} -> release/{lvl}/")
+    root = _root()
+    for lvl in do_release(root, level, exchange=exchange):
+        console.print(f"released {lvl} -> release/{lvl}/" + (" and the exchange" if exchange else ""))
+
+
+@main.command()
+@click.argument("level", type=LEVEL, required=False)
+@click.option("--zip", "archive", type=click.Path(path_type=Path),
+              help="Collect an LMS download (a zip of notebooks) instead of the exchange; "
+                   "needs LEVEL. File names map to learners by "
+                   "c.FileNameCollectorPlugin.named_regexp in nbgrader_config.py.")
+def collect(level: str | None, archive: Path | None) -> None:
+    """Bring each learner's latest submission of LEVEL (every level when omitted) into submitted/.
+
+    Every submission goes through the checks of `course submit` (learner id, notebook names,
+    valid notebooks, earlier attempts kept); one refused submission never stops the others.
+    """
+    from .exchange.collect import COLLECTED, REFUSED, collect_exchange, collect_zip
+
+    root = _root()
+    if archive is not None:
+        if level is None:
+            _fail("--zip needs the LEVEL the download is for, e.g. `course collect level1 --zip FILE`")
+        results = collect_zip(root, archive, level)
+    else:
+        results = collect_exchange(root, level)
+    if not results:
+        console.print("nothing to collect: no learner has submitted"
+                      + (f" {level}" if level else "") + " to the exchange yet")
+        return
+    table = Table(title="Collected submissions")
+    for col in ("learner", "level", "result", "submitted at (UTC)", "note"):
+        table.add_column(col)
+    for r in results:
+        shown = {COLLECTED: "[green]collected[/green]", REFUSED: "[red]refused[/red]"}
+        table.add_row(r.learner, r.level, shown.get(r.status, r.status),
+                      f"{r.submitted_at:%Y-%m-%d %H:%M:%S}" if r.submitted_at else "-", r.note)
+    console.print(table)
+    refused = [r for r in results if r.status == REFUSED]
+    if refused:
+        _fail(f"{len(refused)} submission(s) refused: "
+              + "; ".join(f"{r.learner} {r.level}: {r.note}" for r in refused))
 
 
 @main.command()
@@ -219,15 +261,24 @@ def worker(redis_url: str, burst: bool, name: str | None, heartbeat: int, queue_
 @click.option("--learner", callback=_learner, help="Only this learner.")
 @click.option("--model-answers", is_flag=True,
               help="Include model answers and rubrics (for self-paced learners, after grading).")
-def feedback(level: str | None, learner: str | None, model_answers: bool) -> None:
+@click.option("--release", "release_", is_flag=True,
+              help="Also publish it to nbgrader's exchange, report included: learners fetch it "
+                   "from the Assignments tab.")
+def feedback(level: str | None, learner: str | None, model_answers: bool, release_: bool) -> None:
     """Write feedback/<learner>/: per-notebook HTML without hidden tests, report.html/.json, history.json."""
     from .feedback import write_feedback
 
-    written = write_feedback(_root(), level, learner, model_answers=model_answers)
+    root = _root()
+    written = write_feedback(root, level, learner, model_answers=model_answers)
     if not written:
         _fail("no graded submission matches: run `course grade` first")
     for path in written:
         console.print(f"wrote {path}")
+    if release_:
+        from .exchange.publish import release_feedback
+
+        for lvl in release_feedback(root, level, learner):
+            console.print(f"released the feedback of {lvl} to the exchange")
 
 
 @main.command()

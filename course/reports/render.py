@@ -128,7 +128,10 @@ def _history_chart(history: list[dict], chart_id: str) -> tuple:
                              x_labels=labels)
 
 
-def render_learner(person: Learner, history: list[dict], feedback_dir: Path) -> str:
+def render_learner(person: Learner, history: list[dict], feedback_dir: Path, *,
+                   link_level: str | None = None) -> str:
+    """The learner's report page. With `link_level`, it links only that level's notebook pages,
+    by file name: the copy published to the exchange sits beside them."""
     data = learner_data(person, history)
     profile = data["skill_profile"]
     bars = [charts.Bar(c["title"], c["percent"], f"weight {c['weight'] * 100:g} %")
@@ -140,10 +143,13 @@ def render_learner(person: Learner, history: list[dict], feedback_dir: Path) -> 
                          for b in bars))
     links = {}
     for lvl in person.levels.values():
+        if link_level and lvl.level != link_level:
+            continue
         for nb in lvl.notebooks:
             page = feedback_dir / lvl.level / f"{nb.name}.html"
             if page.is_file():
-                links[f"{lvl.level}/{nb.name}"] = f"{lvl.level}/{nb.name}.html"
+                links[f"{lvl.level}/{nb.name}"] = (f"{nb.name}.html" if link_level
+                                                   else f"{lvl.level}/{nb.name}.html")
     return _env().get_template("learner.html").render(
         d=data, person=person, profile_chart=profile_chart, links=links,
         history_chart=_history_chart(history, "history") if history else None,
