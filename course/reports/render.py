@@ -26,11 +26,19 @@ def _env() -> Environment:
                       keep_trailing_newline=True)
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:g}\u00a0%"
     env.filters["pts"] = lambda v: f"{v:g}"
+    env.filters["when"] = when
     env.globals["level_title"] = lambda lvl: LEVEL_TITLES.get(lvl, lvl)
     env.globals["group_file"] = group_file
     env.globals["icon"] = icon
     env.filters["plain_title"] = plain_title
     return env
+
+
+def when(iso: str | None) -> str:
+    """An ISO 8601 UTC time as "2026-03-02 16:00 UTC"."""
+    if not iso:
+        return "–"
+    return iso[:16].replace("T", " ") + (" UTC" if iso.endswith(("+00:00", "Z")) else "")
 
 
 _ICONS = {
@@ -93,6 +101,8 @@ def learner_data(person: Learner, history: list[dict]) -> dict:
         levels[lvl.level] = {
             "score": lvl.score, "max_score": lvl.max_score, "percent": lvl.percent,
             "manual_pending": lvl.awaiting, "graded_at": lvl.graded_at,
+            "submitted_at": lvl.submitted_at or None, "due": lvl.due or None,
+            "late": lvl.late, "late_penalty": lvl.penalty,
             "flags": [dict(f) for f in lvl.flags], "errors": dict(lvl.errors),
             "notebooks": [{"name": nb.name, "error": nb.error,
                            "criteria": [c.id for c in nb.criteria]} for nb in lvl.notebooks],
