@@ -380,6 +380,37 @@ def lab(port: int, no_browser: bool, instructor: bool) -> None:
 
 
 @main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--demo", is_flag=True,
+              help="Create demo accounts (demo-learner1, demo-learner2, demo-instructor) with "
+                   "random passwords, kept in .course/hub/state/accounts.txt.")
+@click.option("--learner", "learners", multiple=True, callback=lambda _c, _p, v: tuple(
+    _learner(None, None, x) for x in v), help="A local account that takes the course (created "
+    "with a random password when missing); repeat for more.")
+@click.option("--instructor", "instructors", multiple=True, callback=lambda _c, _p, v: tuple(
+    _learner(None, None, x) for x in v), help="A local account that teaches it (formgrader); "
+    "repeat for more.")
+def hub(port: int, demo: bool, learners: tuple[str, ...], instructors: tuple[str, ...]) -> None:
+    """Start JupyterHub for the course on 127.0.0.1 (deploy/jupyterhub/jupyterhub_config.py).
+
+    Accounts of the Unix group nbgrader-<course> are learners (the Assignments tab), those of
+    formgrade-<course> instructors (formgrader). Needs root on Linux, like any JupyterHub that
+    runs servers as the machine's own accounts.
+    """
+    from .hub.run import plan
+
+    run = plan(_root(), port, demo=demo, learners=learners, instructors=instructors)
+    console.print(f"JupyterHub for the course on {run.url} (Ctrl-C stops it)")
+    for name, password in run.created.items():
+        console.print(f"  new account {name}, password {password}")
+    if run.accounts_file.is_file():
+        console.print(f"  accounts made by `course hub`: {run.accounts_file}")
+    sys.stdout.flush()
+    os.chdir(run.cwd)
+    os.execve(run.cmd[0], run.cmd, run.env)
+
+
+@main.command()
 def demo() -> None:
     """Release the course, grade a sample cohort (two study groups, second attempts) and report."""
     import time
