@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,16 +88,23 @@ class CourseSpawner(LocalProcessSpawner):
         return preexec
 
     def get_env(self):
+        from .runtime import environment
+
         env = super().get_env()
         root = Path(self.course_root)
         role = "instructor" if self._is_instructor() else "learner"
-        bindir = os.path.dirname(sys.executable)
+        course_env = environment()
         env.update({
             "COURSE_ROOT": str(root),
-            # nbgrader's extensions and JupyterLab read the role's settings from here; the
-            # account's own ~/.jupyter still comes first
-            "JUPYTER_CONFIG_PATH": str(root / ".course" / "hub" / "jupyter" / role),
-            "PATH": bindir + os.pathsep + env.get("PATH", os.defpath),
+            # the role's settings, then the course environment's own (its server extensions);
+            # the account's ~/.jupyter still comes first
+            "JUPYTER_CONFIG_PATH": os.pathsep.join(
+                [str(root / ".course" / "hub" / "jupyter" / role), str(course_env["config"])]),
+            "JUPYTER_PATH": str(course_env["data"]),
+            "JUPYTERLAB_DIR": str(course_env["data"] / "lab"),
+            # the server's interpreter first (its kernel and the course's commands), then the rest
+            "PATH": os.pathsep.join([os.path.dirname(self.cmd[0]), str(course_env["bin"]),
+                                     env.get("PATH", os.defpath)]),
         })
         if role == "instructor":
             env["COURSE_GROUPSHARED"] = "1"

@@ -156,7 +156,7 @@ def write_jupyter_configs(root: Path, instructors: str) -> dict[str, Path]:
     _chmod(folders["instructor"], 0, stat.S_IRWXO)
     _group_tree(folders["instructor"], grp.getgrnam(instructors).gr_gid)
     for entry in hub.iterdir():
-        if entry.name != "jupyter":
+        if entry.name not in ("jupyter", "python"):  # python: see runtime.py
             _chmod(entry, 0, stat.S_IRWXO | stat.S_IRWXG)
     return folders
 

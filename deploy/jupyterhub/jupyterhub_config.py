@@ -28,6 +28,7 @@ from pathlib import Path
 from course.config import load_config
 from course.hub.jupyterhub import CourseAuthenticator, CourseSpawner, HubSettings
 from course.hub.prepare import prepare_course, prepare_exchange, state_dir, write_jupyter_configs
+from course.hub.runtime import hub_python
 
 c = get_config()  # noqa: F821 -- provided by JupyterHub when it loads this file
 
@@ -38,6 +39,8 @@ prepare_course(hub.root, hub.instructors)
 prepare_exchange(Path(load_config(hub.root).Exchange.root), hub.course_id, hub.instructors)
 write_jupyter_configs(hub.root, hub.instructors)
 state = state_dir(hub.root)
+# The course's Python environment, as every account can run it (course/hub/runtime.py)
+python = hub_python(hub.root)
 
 # --- Where it listens: on this machine only (put a TLS reverse proxy in front for a real cohort) --
 c.JupyterHub.bind_url = f"http://127.0.0.1:{hub.port}"
@@ -66,7 +69,7 @@ c.CourseAuthenticator.admin_users = set()  # instructors need no hub admin right
 c.JupyterHub.spawner_class = CourseSpawner
 c.CourseSpawner.course_root = str(hub.root)
 c.CourseSpawner.instructors = hub.instructors
-c.Spawner.cmd = [os.path.join(os.path.dirname(sys.executable), "jupyterhub-singleuser")]
+c.Spawner.cmd = [str(python), "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
