@@ -88,23 +88,15 @@ class CourseSpawner(LocalProcessSpawner):
         return preexec
 
     def get_env(self):
-        from .runtime import environment
-
         env = super().get_env()
         root = Path(self.course_root)
         role = "instructor" if self._is_instructor() else "learner"
-        course_env = environment()
         env.update({
             "COURSE_ROOT": str(root),
-            # the role's settings, then the course environment's own (its server extensions);
-            # the account's ~/.jupyter still comes first
-            "JUPYTER_CONFIG_PATH": os.pathsep.join(
-                [str(root / ".course" / "hub" / "jupyter" / role), str(course_env["config"])]),
-            "JUPYTER_PATH": str(course_env["data"]),
-            "JUPYTERLAB_DIR": str(course_env["data"] / "lab"),
+            # the role's settings (the account's own ~/.jupyter still comes first)
+            "JUPYTER_CONFIG_PATH": str(root / ".course" / "hub" / "jupyter" / role),
             # the server's interpreter first (its kernel and the course's commands), then the rest
-            "PATH": os.pathsep.join([os.path.dirname(self.cmd[0]), str(course_env["bin"]),
-                                     env.get("PATH", os.defpath)]),
+            "PATH": os.pathsep.join([os.path.dirname(self.cmd[0]), env.get("PATH", os.defpath)]),
         })
         if role == "instructor":
             env["COURSE_GROUPSHARED"] = "1"

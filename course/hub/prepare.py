@@ -21,7 +21,6 @@ import grp
 import logging
 import os
 import stat
-import sys
 from pathlib import Path
 
 from ..config import CourseError
@@ -70,18 +69,19 @@ def _group_tree(path: Path, gid: int) -> None:
 
 def check_reachable(path: Path, what: str) -> None:
     """Every folder above path lets any account through (learners' servers run as learners)."""
-    for folder in [*reversed(path.parents)]:
-        if not os.stat(folder).st_mode & stat.S_IXOTH:
-            raise CourseError(f"{what} is under {folder}, which other accounts cannot enter: put "
-                              f"it on a path every account can traverse (e.g. /srv/...), or "
-                              f"`chmod o+x {folder}`")
+    from .runtime import blocking_folder
+
+    folder = blocking_folder(path.parent)
+    if folder is not None:
+        raise CourseError(f"{what} is under {folder}, which other accounts cannot enter: put "
+                          f"it on a path every account can traverse (e.g. /srv/...), or "
+                          f"`chmod o+x {folder}`")
 
 
 def prepare_course(root: Path, instructors: str) -> None:
     """Permissions of the course folder for instructors (group `instructors`) and learners."""
     gid = grp.getgrnam(instructors).gr_gid
     check_reachable(root, "the course folder")
-    check_reachable(Path(sys.prefix), "the course's Python environment")
     for name in DATA_FOLDERS:
         (root / name).mkdir(exist_ok=True)
     os.chown(root, -1, gid)
@@ -156,7 +156,7 @@ def write_jupyter_configs(root: Path, instructors: str) -> dict[str, Path]:
     _chmod(folders["instructor"], 0, stat.S_IRWXO)
     _group_tree(folders["instructor"], grp.getgrnam(instructors).gr_gid)
     for entry in hub.iterdir():
-        if entry.name not in ("jupyter", "python"):  # python: see runtime.py
+        if entry.name != "jupyter":
             _chmod(entry, 0, stat.S_IRWXO | stat.S_IRWXG)
     return folders
 

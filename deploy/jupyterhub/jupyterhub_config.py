@@ -39,8 +39,8 @@ prepare_course(hub.root, hub.instructors)
 prepare_exchange(Path(load_config(hub.root).Exchange.root), hub.course_id, hub.instructors)
 write_jupyter_configs(hub.root, hub.instructors)
 state = state_dir(hub.root)
-# The course's Python environment, as every account can run it (course/hub/runtime.py)
-python = hub_python(hub.root)
+# The course's Python environment runs every account's server and kernel (course/hub/runtime.py)
+python = hub_python()
 
 # --- Where it listens: on this machine only (put a TLS reverse proxy in front for a real cohort) --
 c.JupyterHub.bind_url = f"http://127.0.0.1:{hub.port}"
