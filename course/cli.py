@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .config import LEVELS, CourseError, available_levels, check_learner_id, find_root
+from .config import LEVELS, ROOT_ENV, CourseError, available_levels, check_learner_id, find_root
 from .notebooks import NotebookError
 
 console = Console(stderr=False)
@@ -21,7 +21,12 @@ err = Console(stderr=True)
 
 
 def _root() -> Path:
-    return find_root()
+    """The course folder of this run: --course, else COURSE_ROOT, else the one around the cwd."""
+    ctx = click.get_current_context().find_root()
+    course = ctx.params.get("course")
+    origin = "--course" if ctx.get_parameter_source("course") == click.core.ParameterSource.COMMANDLINE \
+        else ROOT_ENV
+    return find_root(explicit=course, origin=origin)
 
 
 def _fail(message: str) -> None:
@@ -51,9 +56,12 @@ def _learner(_ctx, _param, value: str | None) -> str | None:
 
 
 @click.group(cls=CourseGroup)
+@click.option("--course", metavar="DIR", envvar=ROOT_ENV,
+              help="The course folder (the one holding nbgrader_config.py; default: $COURSE_ROOT, "
+                   "else the folder you are in or the nearest one above it).")
 @click.option("-v", "--verbose", is_flag=True, help="Log what each step does.")
 @click.version_option(package_name="ml-engineer-course")
-def main(verbose: bool) -> None:
+def main(course: str | None, verbose: bool) -> None:
     """ML Engineer Skills, autograded: release, grade and give feedback on the course."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -88,10 +96,18 @@ def release(level: str | None) -> None:
               help="Folder holding the learner's notebooks of LEVEL.")
 def submit(level: str, learner: str, from_dir: Path) -> None:
     """Hand in a learner's notebooks of LEVEL (the previous attempt is kept aside)."""
+    from .submit import missing_notebooks, unexpected_notebooks
     from .submit import submit as do_submit
 
-    dest = do_submit(_root(), level, learner, from_dir)
+    root = _root()
+    ignored = unexpected_notebooks(root, level, from_dir) if from_dir.is_dir() else []
+    dest = do_submit(root, level, learner, from_dir)
     console.print(f"submitted {learner} {level} -> {dest}")
+    if ignored:
+        console.print(f"not part of {level}, left out: {', '.join(ignored)}")
+    missing = missing_notebooks(root, level, learner)
+    if missing:
+        console.print(f"missing, so scored zero: {', '.join(missing)}")
 
 
 def _progress() -> Progress:

@@ -14,6 +14,8 @@ COURSE_ID = "ml-engineer-skills"
 LEVELS: tuple[str, ...] = ("level1", "level2", "level3")
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 CONFIG_FILE = "nbgrader_config.py"
+#: Environment variable naming the course folder (what `course --course DIR` sets too).
+ROOT_ENV = "COURSE_ROOT"
 #: Environment variable naming the gradebook database; wins over nbgrader_config.py's db_url.
 DB_URL_ENV = "COURSE_DB_URL"
 
@@ -38,24 +40,41 @@ class GradingLimits(Configurable):
                 "file_bytes": self.file_bytes, "output_bytes": self.output_bytes}
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The course folder: $COURSE_ROOT, else the nearest folder up from `start` with the config."""
-    env = os.environ.get("COURSE_ROOT")
-    if env:
-        root = Path(env).resolve()
+def find_root(start: Path | None = None, explicit: str | Path | None = None,
+              origin: str = "--course") -> Path:
+    """The course folder: `explicit`, else $COURSE_ROOT, else the nearest folder up from `start`.
+
+    The course folder is the one holding nbgrader_config.py. It is never guessed from where the
+    package was installed: a command run outside a course folder must not write into another one.
+    `origin` names where `explicit` came from, for the error message.
+    """
+    if explicit is None and os.environ.get(ROOT_ENV):
+        explicit, origin = os.environ[ROOT_ENV], ROOT_ENV
+    if explicit is not None and str(explicit).strip():
+        root = Path(explicit).expanduser().resolve()
         if not (root / CONFIG_FILE).is_file():
-            raise CourseError(f"COURSE_ROOT={env} has no {CONFIG_FILE}")
+            what = "does not exist" if not root.exists() else f"has no {CONFIG_FILE}"
+            raise CourseError(f"{origin}={explicit}: {root} {what}, so it is not a course folder "
+                              f"(the course folder is the one holding {CONFIG_FILE})")
         return root
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    packaged = Path(__file__).resolve().parent.parent
-    if (packaged / CONFIG_FILE).is_file():
-        return packaged
     raise CourseError(
-        f"no {CONFIG_FILE} found in {here} or above: run `course` inside the course folder"
+        f"{here} is not inside a course folder (no {CONFIG_FILE} in it or above): run `course` "
+        f"in the course folder, or name it with --course DIR or {ROOT_ENV}=DIR"
     )
+
+
+def installed_course() -> Path | None:
+    """The course folder this package was installed from (an editable install), or None.
+
+    Only for reading: the notebooks' self-checks read their visible checks from it when a
+    notebook is opened outside any course folder. No command writes there unless named.
+    """
+    packaged = Path(__file__).resolve().parent.parent
+    return packaged if (packaged / CONFIG_FILE).is_file() else None
 
 
 def normalize_db_url(url: str) -> str:
