@@ -16,8 +16,13 @@ LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 CONFIG_FILE = "nbgrader_config.py"
 #: Environment variable naming the course folder (what `course --course DIR` sets too).
 ROOT_ENV = "COURSE_ROOT"
-#: Environment variable naming the gradebook database; wins over nbgrader_config.py's db_url.
+#: Environment variable naming the gradebook database; wins over nbgrader_config.py's db_url
+#: (except in a scratch course, whose gradebook is always its own).
 DB_URL_ENV = "COURSE_DB_URL"
+#: Environment variable naming the learner's private state folder (see learner_home).
+HOME_ENV = "COURSE_HOME"
+#: The file that marks a scratch course (course.scratch) and names the command that made it.
+SCRATCH_MARKER = ".course-scratch"
 
 
 class CourseError(Exception):
@@ -67,6 +72,18 @@ def find_root(start: Path | None = None, explicit: str | Path | None = None,
     )
 
 
+def learner_home(root: Path | None = None) -> Path:
+    """Where a learner's private state lives: $COURSE_HOME, else <course>/.course, else ~/.course.
+
+    It holds the self-check progress and `course check`'s private gradebook; it is git-ignored and
+    never part of the instructor's course data.
+    """
+    home = os.environ.get(HOME_ENV, "").strip()
+    if home:
+        return Path(home).expanduser()
+    return (root / ".course") if root is not None else Path.home() / ".course"
+
+
 def installed_course() -> Path | None:
     """The course folder this package was installed from (an editable install), or None.
 
@@ -85,19 +102,36 @@ def normalize_db_url(url: str) -> str:
     return re.sub(r"^postgres(?:ql)?://", "postgresql+psycopg://", url.strip())
 
 
-def resolve_db_url(config: Config) -> str:
-    """The gradebook URL: $COURSE_DB_URL, else the config's CourseDirectory.db_url, normalized."""
-    url = os.environ.get(DB_URL_ENV) or config.CourseDirectory.get("db_url") or ""
+def is_scratch(root: Path) -> bool:
+    """Whether `root` is a scratch course (the demo's, or `course check`'s private one)."""
+    return (Path(root) / SCRATCH_MARKER).is_file()
+
+
+def resolve_db_url(config: Config, root: Path | None = None) -> str:
+    """The gradebook URL: $COURSE_DB_URL, else the config's CourseDirectory.db_url, normalized.
+
+    A scratch course ignores $COURSE_DB_URL: its gradebook is the one its config names.
+    """
+    from .urls import check_db_url
+
+    env = "" if root is not None and is_scratch(root) else os.environ.get(DB_URL_ENV, "").strip()
+    if env:
+        return check_db_url(env, DB_URL_ENV)
+    url = config.CourseDirectory.get("db_url") or ""
     if not url:
         raise CourseError(f"no gradebook database: set CourseDirectory.db_url in {CONFIG_FILE}")
-    return normalize_db_url(url)
+    return check_db_url(url, f"{CONFIG_FILE}'s CourseDirectory.db_url")
 
 
 def load_config(root: Path) -> Config:
     """nbgrader_config.py of the course, as nbgrader itself reads it, with the gradebook URL resolved."""
-    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    try:
+        config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    except Exception as exc:  # the file is Python: any error can come out of it
+        raise CourseError(f"{Path(root) / CONFIG_FILE} cannot be read: {type(exc).__name__}: "
+                          f"{exc}") from None
     if os.environ.get(DB_URL_ENV) or "db_url" in config.CourseDirectory:
-        config.CourseDirectory.db_url = resolve_db_url(config)
+        config.CourseDirectory.db_url = resolve_db_url(config, root)
     return config
 
 

@@ -65,6 +65,23 @@ def is_graded_cell(cell: NotebookNode) -> bool:
     return bool(meta.get("grade")) or bool(meta.get("task"))
 
 
+#: What nbgrader's release leaves in answer cells (ClearSolutions' stubs in nbgrader_config.py).
+STUB_MARKERS = ("YOUR CODE HERE", "YOUR ANSWER HERE")
+
+
+def shows_learner_work(nb: NotebookNode) -> bool:
+    """Whether a release notebook holds someone's work: outputs, or an answer cell without its stub.
+
+    A notebook built by `course release` has neither (a test keeps release/ free of outputs).
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
+            return True
+        if nbgrader_meta(cell).get("solution") and not any(m in cell.source for m in STUB_MARKERS):
+            return True
+    return False
+
+
 def grade_cells(nb: NotebookNode) -> Iterator[tuple[str, NotebookNode]]:
     """(grade_id, cell) for every cell that carries points, in notebook order."""
     for cell in nb.cells:
