@@ -282,9 +282,20 @@ def _run_grading(root: Path, pairs: list[tuple[str, str]], workers: int | None =
     return results
 
 
+def _reach_redis(url: str) -> None:
+    """A CourseError, before any progress is shown, when the queue's Redis does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=10).ping()
+    except (OSError, redis.RedisError) as exc:
+        raise CourseError(f"cannot reach Redis at {_redact(url)}: {_redact(str(exc))}") from None
+
+
 def _run_distributed(root: Path, pairs: list[tuple[str, str]], queue_url: str, **options):
     from .grading.distributed import grade_rq
 
+    _reach_redis(queue_url)
     with _progress() as progress:
         task = progress.add_task(f"grading on RQ workers ({_redact(queue_url)})", total=len(pairs))
         results = grade_rq(root, pairs, queue_url, lambda _r: progress.advance(task), **options)

@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from .config import CourseError
+
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -21,18 +23,24 @@ END_MARK_SCHEME = "### END MARK SCHEME"
 MIN_SECRET_LINE = 16
 
 
-class NotebookError(ValueError):
+class NotebookError(CourseError, ValueError):
     """A notebook that cannot be read: the message names the file and says what is wrong."""
 
 
 def read_notebook(path: str | Path) -> NotebookNode:
     """Read a notebook, turning every way it can be broken into a NotebookError naming the file."""
     path = Path(path)
+    if path.is_dir():
+        raise NotebookError(f"{path} is a folder, not a notebook")
     if not path.is_file():
         raise NotebookError(f"{path}: no such notebook")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        raise NotebookError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise NotebookError(f"{path} is not valid notebook JSON (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
         raise NotebookError(f"{path} is not valid notebook JSON ({exc})") from None
     if not isinstance(raw, dict) or "cells" not in raw:
         raise NotebookError(f"{path} is JSON but not a notebook (no 'cells' list)")

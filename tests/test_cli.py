@@ -112,12 +112,22 @@ def test_outside_a_course_folder_every_command_says_how_to_name_one(tiny, tmp_pa
     assert out.returncode == 0 and str(tiny) in out.stdout
 
 
-def test_check_grades_my_own_copy(tiny, tmp_path):
+def test_check_grades_my_own_copy_in_a_private_gradebook(tiny, tmp_path):
+    gradebook_before = (tiny / "gradebook.db").read_bytes()
     mine = learner_copy(tiny, tmp_path / "level1", "def add(a, b):\n    return a - b")
     out = run_course(tiny, "check", str(mine / "01-tiny.ipynb"), "--learner", "me")
     assert "t_add" in out.stdout and "❌" in out.stdout
     assert "add(1, 2) should be 3" in out.stdout
-    assert (tiny / "feedback" / "me" / "report.json").exists()
+    assert "WARNING" not in out.stdout + out.stderr and not out.stderr.strip(), out.stderr
+    private = tiny / ".course" / "check"
+    assert (private / "feedback" / "me" / "report.json").exists()
+    assert str(private / "feedback" / "me" / "report.html") in out.stdout
+    # the instructor's gradebook, submissions and feedback never see a self-check
+    assert (tiny / "gradebook.db").read_bytes() == gradebook_before
+    for place in ("submitted", "autograded", "feedback"):
+        assert not (tiny / place / "me").exists(), place
+    out = run_course(tiny, "check", str(mine / "01-tiny.ipynb"), "--learner", "me")
+    assert "❌" in out.stdout  # a second check reuses the private course
 
 
 @pytest.mark.parametrize(("args", "needle"), [
