@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import CourseError, available_levels, check_level
 from .nbgrader_app import nbgrader_api, run
+from .notebooks import NotebookError, read_notebook, shows_learner_work
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ def release(root: Path, level: str | None = None, *, exchange: bool = True) -> l
     levels = [check_level(level, root)] if level else available_levels(root)
     if not levels:
         raise CourseError(f"no notebooks under {root / 'source'}: nothing to release")
+    for lvl in levels:
+        refuse_to_overwrite_work(root, lvl)
     api = nbgrader_api(root)
     for lvl in levels:
         log.info("releasing %s", lvl)
@@ -34,6 +37,23 @@ def release(root: Path, level: str | None = None, *, exchange: bool = True) -> l
         for lvl in levels:
             publish_level(root, lvl)
     return levels
+
+
+def refuse_to_overwrite_work(root: Path, level: str) -> None:
+    """A CourseError when release/<level> holds someone's work, which a release would overwrite."""
+    worked = []
+    for path in sorted((root / "release" / level).glob("*.ipynb")):
+        try:
+            if shows_learner_work(read_notebook(path)):
+                worked.append(path.name)
+        except NotebookError:
+            worked.append(path.name)
+    if worked:
+        raise CourseError(
+            f"release/{level}/ holds someone's work ({', '.join(worked)}: answers written, outputs "
+            "saved or not a clean notebook), which releasing would overwrite. Learners work in "
+            "workspace/ (`course lab` copies that work there); move these files away, or discard "
+            f"the changes with `git checkout release/{level}`, then release again")
 
 
 def build_release(root: Path, level: str, dest: Path) -> Path:

@@ -9,7 +9,6 @@ nbgrader scored 0 itself counts as graded.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from nbgrader.api import MissingEntry
 
-from .. import criteria
+from .. import criteria, roster
 from ..config import LEVELS
 from ..grading.scores import level_results
 from ..nbgrader_app import gradebook
@@ -44,6 +43,7 @@ class CriterionRow:
     status: str  # PASSED, FAILED or AWAITING
     message: str | None = None
     comment: str | None = None  # the instructor's comment from formgrader
+    seed: str = ""  # the seed line it maps to, in the seed's ✅/❌ wording
 
     @property
     def mark(self) -> str:
@@ -150,6 +150,7 @@ def make_row(result, comment: str | None = None, manual_score: float | None = No
         manual=manual, score=float(result.score), max_score=float(result.max_score),
         status=status, message=message if status == FAILED else None,
         comment=(comment or "").strip() or None,
+        seed=known.seed if known else "",
     )
 
 
@@ -235,13 +236,7 @@ def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
 
 def read_roster(root: Path) -> dict[str, dict[str, str]]:
     """learner_id -> {"name", "group"} from roster.csv ({} when there is none)."""
-    path = root / "roster.csv"
-    if not path.is_file():
-        return {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {row["learner_id"]: {"name": (row.get("name") or "").strip(),
-                                    "group": (row.get("group") or "").strip()}
-                for row in csv.DictReader(fh) if row.get("learner_id")}
+    return {m.learner_id: {"name": m.name, "group": m.group} for m in roster.read_roster(root)}
 
 
 def graded_learners(root: Path) -> list[str]:

@@ -62,12 +62,17 @@ def plain_title(title: str) -> str:
     return title.replace("✅ ", "").replace("❌ ", "").strip()
 
 
-def seed_kind(title: str) -> str:
-    if title.startswith("✅"):
+def seed_kind(seed: str) -> str:
+    """What a criterion is in the seed's terms, from the seed line it maps to."""
+    if seed.startswith("✅"):
         return "seed criterion"
-    if title.startswith("❌"):
+    if seed.startswith("❌"):
         return "seed gap to close"
-    return "course check"
+    if seed.startswith("(extension)"):
+        return "course extension"
+    if seed.startswith("(quality bar)"):
+        return "quality bar"
+    return "seed assessment" if seed else "course check"
 
 
 def criterion_dict(c: CriterionRow) -> dict:
@@ -75,7 +80,7 @@ def criterion_dict(c: CriterionRow) -> dict:
             "hint": c.hint, "path_step": c.path_step, "manual": c.manual, "score": c.score,
             "max_score": c.max_score, "status": c.status, "passed": c.status == "passed",
             "needs_manual_grade": c.status == "awaiting", "mark": c.mark,
-            "kind": seed_kind(c.title),
+            "kind": seed_kind(c.seed), "seed": c.seed,
             "message": c.message, "comment": c.comment}
 
 
