@@ -270,3 +270,27 @@ def test_rubric_lines_add_up_to_their_element(path):
             item = re.match(r"^  - (\d+(?:\.\d+)?): ", line)
             if element and item:
                 lines.append(float(item.group(1)))
+
+
+#: Review notebooks whose rubrics are lines met or not (issue 14); others join as they adopt them.
+LINED_REVIEWS = [p for p in REVIEWS if p.parent.name == "level2"]
+
+
+@pytest.mark.parametrize("path", LINED_REVIEWS, ids=lambda p: p.parent.name)
+def test_rubrics_two_graders_score_alike(path):
+    """Every element is scored by half-point lines, every question has a length rule and a sample
+    answer at about half marks whose line-by-line score is given."""
+    for cell in task_cells(read_notebook(path)):
+        gid, points = nbgrader_meta(cell)["grade_id"], nbgrader_meta(cell)["points"]
+        scheme = cell.source.split(BEGIN_MARK_SCHEME)[1]
+        elements = re.findall(r"^- \*\*[^*]+\(\d+(?:\.\d+)?\s+points?\)\.\*\*\n((?:  .*\n)+)",
+                              scheme, flags=re.M)
+        assert elements and all(re.search(r"^  - 0\.5: ", e, flags=re.M) for e in elements), (
+            f"{gid}: every rubric element should be scored by '  - 0.5: ...' lines")
+        assert re.search(r"\*\*Length\.\*\* .*Read the first [\d ]+ words", scheme), (
+            f"{gid}: no length rule")
+        sample = re.search(r"sample answer at about half marks \((\d+(?:\.\d+)?) of (\d+)\)", scheme)
+        assert sample and float(sample.group(2)) == points, f"{gid}: no calibration sample"
+        assert 0.4 * points <= float(sample.group(1)) <= 0.6 * points, f"{gid}: sample not near half"
+        assert re.search(rf"Total {sample.group(1).rstrip('0').rstrip('.')}\.", scheme), (
+            f"{gid}: the sample's line-by-line score should end with its total")
