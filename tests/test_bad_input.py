@@ -172,6 +172,21 @@ CASES = [
     Case("submit a notebook that is a folder",
          ["submit", "level1", "--learner", "ok", "--from", "../in"], "is a folder, not a notebook",
          files={"../in/01-tiny.ipynb/x": ""}),
+    Case("submit from a file, not a folder",
+         ["submit", "level1", "--learner", "ok", "--from", "nbgrader_config.py"], "not a folder"),
+    Case("submit JSON that is not a notebook",
+         ["submit", "level1", "--learner", "ok", "--from", "../in"], "JSON but not a notebook",
+         files={"../in/01-tiny.ipynb": "[1, 2, 3]"}),
+    Case("check for a level without notebooks", ["check", "../in/01-tiny.ipynb", "--level", "level2"],
+         "has no notebooks yet", files={"../in/01-tiny.ipynb": "{}"}),
+    Case("a report for a learner never graded", ["report", "--learner", "nobody"],
+         "nobody has no graded level"),
+    Case("no workers", ["grade", "--workers", "0"], "0 is not in the range", code=2),
+    Case("a heartbeat of nothing", ["grade", "--stale-after", "0"], "not in the range", code=2),
+    Case("--course without a folder", ["export", "--course"], "No such option", code=2),
+    Case("a SQLite gradebook in a missing folder",
+         ["grade", "--db-url", "sqlite:////nonexistent/folder/gradebook.db"],
+         "cannot open the gradebook at sqlite:////nonexistent/folder/gradebook.db"),
     Case("check a missing notebook", ["check", "/nonexistent/01-tiny.ipynb"], "no such notebook"),
     Case("check a notebook of no course", ["check", "../in/other.ipynb"], "not a course notebook",
          files={"../in/other.ipynb": nbformat.writes(nbformat.v4.new_notebook())}),
@@ -288,3 +303,23 @@ def test_an_interrupted_check_says_so_and_leaves_nothing_behind(course, signum, 
     # course-grading-uids/ holds the uid leases every grading run shares: not a leftover
     leftovers = [p for p in (course.parent / "tmp").iterdir() if p.name != "course-grading-uids"]
     assert not leftovers, f"temporary files left behind: {leftovers}"
+
+
+def test_rosters_as_spreadsheets_save_them_are_read_as_meant(tmp_path):
+    from course.nbgrader_app import gradebook
+    from course.reports.model import read_roster
+
+    course = make_tiny_course(tmp_path / "course")
+    # Excel's "CSV UTF-8": a byte-order mark; a hand-edited file: spaces after the commas, a blank
+    # line, an extra column
+    (course / "roster.csv").write_bytes(
+        "\ufefflearner_id, name, group, email\r\nada, Ada Lovelace, tuesday, a@x.org\r\n\r\n"
+        "ben , Ben Okafor ,thursday,\r\n".encode("utf-8"))
+    proc = run(course, ["init"])
+    assert proc.returncode == 0, proc.stderr
+    assert "2 learner(s)" in proc.stdout
+    with gradebook(course) as gb:
+        people = {s.id: (s.first_name, s.last_name) for s in gb.students}
+    assert people == {"ada": ("Ada", "Lovelace"), "ben": ("Ben", "Okafor")}
+    assert read_roster(course) == {"ada": {"name": "Ada Lovelace", "group": "tuesday"},
+                                   "ben": {"name": "Ben Okafor", "group": "thursday"}}
