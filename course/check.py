@@ -36,13 +36,17 @@ def level_of(root: Path, notebook: Path, level: str | None = None) -> str:
 
 
 def ensure_registered(root: Path, level: str, *, again: bool = False) -> None:
-    """Record the level in the gradebook if it is not there yet (or `again`, after a change)."""
+    """Record the level in the gradebook if it is not there yet (or `again`, after a change),
+    with the due date nbgrader_config.py gives it."""
+    from .schedule import apply_due_dates
+
     if not again:
         with gradebook(root) as gb:
             again = level not in {a.name for a in gb.assignments}
     if again:
         log.info("recording %s in the gradebook of %s", level, root)
         register_levels(root, [level])
+    apply_due_dates(root, [level])
 
 
 def check_course(root: Path) -> Path:

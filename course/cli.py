@@ -15,6 +15,7 @@ import functools
 import logging
 import os
 import signal
+import stat
 import sys
 from pathlib import Path
 
@@ -55,7 +56,12 @@ def _root() -> Path:
     ctx = click.get_current_context().find_root()
     origin = ("--course" if ctx.get_parameter_source("course") == click.core.ParameterSource.COMMANDLINE
               else ROOT_ENV)
-    return find_root(explicit=ctx.params.get("course"), origin=origin)
+    root = find_root(explicit=ctx.params.get("course"), origin=origin)
+    if root.stat().st_mode & stat.S_ISGID:
+        # a course shared by its instructors' group (deploy/jupyterhub): what any of them, or
+        # root grading for them, writes stays writable by the group and closed to others
+        os.umask(0o007)
+    return root
 
 
 def _verbose() -> bool:
@@ -189,15 +195,59 @@ def init() -> None:
 
 @main.command()
 @click.argument("level", type=LEVEL, required=False)
-def release(level: str | None) -> None:
-    """Regenerate release/LEVEL (every level when omitted) from source/.
+@click.option("--exchange/--no-exchange", default=True, show_default=True,
+              help="Also publish to nbgrader's exchange (learners fetch it in the Assignments tab).")
+def release(level: str | None, exchange: bool) -> None:
+    """Regenerate release/LEVEL (every level when omitted) from source/ and publish it.
 
     Refuses when a release notebook holds someone's work: learners work in workspace/.
     """
     from .release import release as do_release
 
-    for lvl in do_release(_root(), level):
-        _out().print(f"released {lvl} -> release/{lvl}/")
+    root = _root()
+    for lvl in do_release(root, level, exchange=exchange):
+        _out().print(f"released {lvl} -> release/{lvl}/" + (" and the exchange" if exchange else ""))
+
+
+@main.command()
+@click.argument("level", type=LEVEL, required=False)
+@click.option("--zip", "archive", type=click.Path(path_type=Path),
+              help="Collect an LMS download (a zip of notebooks) instead of the exchange; "
+                   "needs LEVEL. File names map to learners by "
+                   "c.FileNameCollectorPlugin.named_regexp in nbgrader_config.py.")
+def collect(level: str | None, archive: Path | None) -> None:
+    """Bring each learner's latest submission of LEVEL (every level when omitted) into submitted/.
+
+    Every submission goes through the checks of `course submit` (learner id, notebook names,
+    valid notebooks, earlier attempts kept); one refused submission never stops the others.
+    """
+    from rich.table import Table
+
+    from .exchange.collect import COLLECTED, REFUSED, collect_exchange, collect_zip
+
+    root = _root()
+    if archive is not None:
+        if level is None:
+            _fail("--zip needs the LEVEL the download is for, e.g. `course collect level1 --zip FILE`")
+        results = collect_zip(root, archive, level)
+    else:
+        results = collect_exchange(root, level)
+    if not results:
+        _out().print("nothing to collect: no learner has submitted"
+                      + (f" {level}" if level else "") + " to the exchange yet")
+        return
+    table = Table(title="Collected submissions")
+    for col in ("learner", "level", "result", "submitted at (UTC)", "note"):
+        table.add_column(col)
+    for r in results:
+        shown = {COLLECTED: "[green]collected[/green]", REFUSED: "[red]refused[/red]"}
+        table.add_row(r.learner, r.level, shown.get(r.status, r.status),
+                      f"{r.submitted_at:%Y-%m-%d %H:%M:%S}" if r.submitted_at else "-", r.note)
+    _out().print(table)
+    refused = [r for r in results if r.status == REFUSED]
+    if refused:
+        _fail(f"{len(refused)} submission(s) refused: "
+              + "; ".join(f"{r.learner} {r.level}: {r.note}" for r in refused))
 
 
 @main.command()
@@ -397,15 +447,24 @@ def worker(queue_url: str | None, burst: bool, name: str | None, heartbeat: int,
 @click.option("--learner", callback=_learner, help="Only this learner.")
 @click.option("--model-answers", is_flag=True,
               help="Include model answers and rubrics (for self-paced learners, after grading).")
-def feedback(level: str | None, learner: str | None, model_answers: bool) -> None:
+@click.option("--release", "release_", is_flag=True,
+              help="Also publish it to nbgrader's exchange, report included: learners fetch it "
+                   "from the Assignments tab.")
+def feedback(level: str | None, learner: str | None, model_answers: bool, release_: bool) -> None:
     """Write feedback/<learner>/: per-notebook HTML without hidden tests, report.html/.json, history.json."""
     from .feedback import write_feedback
 
-    written = write_feedback(_root(), level, learner, model_answers=model_answers)
+    root = _root()
+    written = write_feedback(root, level, learner, model_answers=model_answers)
     if not written:
         _fail("no graded submission matches: run `course grade` first")
     for path in written:
         _out().print(f"wrote {path}")
+    if release_:
+        from .exchange.publish import release_feedback
+
+        for lvl in release_feedback(root, level, learner):
+            _out().print(f"released the feedback of {lvl} to the exchange")
 
 
 @main.command()
@@ -543,6 +602,38 @@ def lab(port: int, no_browser: bool, instructor: bool) -> None:
         raise _Stopped(f"stopped by {signal.Signals(code - 128).name}; JupyterLab was shut down",
                        code)
     sys.exit(code)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--demo", is_flag=True,
+              help="Create demo accounts (demo-learner1, demo-learner2, demo-instructor) with "
+                   "random passwords, kept in .course/hub/state/accounts.txt.")
+@click.option("--learner", "learners", multiple=True, callback=lambda _c, _p, v: tuple(
+    _learner(None, None, x) for x in v), help="A local account that takes the course (created "
+    "with a random password when missing); repeat for more.")
+@click.option("--instructor", "instructors", multiple=True, callback=lambda _c, _p, v: tuple(
+    _learner(None, None, x) for x in v), help="A local account that teaches it (formgrader); "
+    "repeat for more.")
+def hub(port: int, demo: bool, learners: tuple[str, ...], instructors: tuple[str, ...]) -> None:
+    """Start JupyterHub for the course on 127.0.0.1 (deploy/jupyterhub/jupyterhub_config.py).
+
+    Accounts of the Unix group nbgrader-<course> are learners (the Assignments tab), those of
+    formgrade-<course> instructors (formgrader). Needs root on Linux, like any JupyterHub that
+    runs servers as the machine's own accounts.
+    """
+    from .hub.run import plan
+
+    run = plan(_root(), port, demo=demo, learners=learners, instructors=instructors)
+    out = _out()
+    out.print(f"JupyterHub for the course on {run.url} (Ctrl-C stops it)")
+    for name, password in run.created.items():
+        out.print(f"  new account {name}, password {password}")
+    if run.accounts_file.is_file():
+        out.print(f"  accounts made by `course hub`: {run.accounts_file}")
+    sys.stdout.flush()
+    os.chdir(run.cwd)
+    os.execve(run.cmd[0], run.cmd, run.env)
 
 
 @main.command()

@@ -13,11 +13,16 @@ from .notebooks import NotebookError, read_notebook, shows_learner_work
 log = logging.getLogger(__name__)
 
 
-def release(root: Path, level: str | None = None) -> list[str]:
+def release(root: Path, level: str | None = None, *, exchange: bool = True) -> list[str]:
     """Regenerate release/<level> (every level with notebooks when None); returns the levels built.
 
-    This also records each level's notebooks and grade cells in the gradebook, which grading needs.
+    This also records each level's notebooks, grade cells and due date in the gradebook, which
+    grading needs, and (with `exchange`) publishes the level to nbgrader's exchange, where
+    learners fetch it from the Assignments tab.
     """
+    from .exchange.publish import publish_level
+    from .schedule import apply_due_dates
+
     levels = [check_level(level, root)] if level else available_levels(root)
     if not levels:
         raise CourseError(f"no notebooks under {root / 'source'}: nothing to release")
@@ -27,6 +32,10 @@ def release(root: Path, level: str | None = None) -> list[str]:
     for lvl in levels:
         log.info("releasing %s", lvl)
         run(api.generate_assignment(lvl, force=True, create=True), f"release {lvl}")
+    apply_due_dates(root, levels)
+    if exchange:
+        for lvl in levels:
+            publish_level(root, lvl)
     return levels
 
 
