@@ -259,9 +259,11 @@ def test_a_port_in_use_is_refused_not_moved(course):
 
 # --- interrupted runs ----------------------------------------------------------------------------
 
-def _interrupt(course: Path, args: list[str], signum: int, after: Path, timeout: float = 180):
-    """Start `course ARGS` in its own process group, wait until `after` exists, then send
-    `signum` to the whole group, as a terminal's Ctrl-C does."""
+def _interrupt(course: Path, args: list[str], signum: int, after, timeout: float = 180,
+               settle: float = 1.0):
+    """Start `course ARGS` in its own process group, wait until `after` (a path) exists or
+    (a function) answers True, then send `signum` to the whole group, as a terminal's Ctrl-C does."""
+    ready = after if callable(after) else after.exists
     env = {k: v for k, v in os.environ.items() if k != "COURSE_DB_URL"}
     env.update(COURSE_ROOT=str(course), NO_COLOR="1", COLUMNS="200", TMPDIR=str(course.parent / "tmp"))
     (course.parent / "tmp").mkdir(exist_ok=True)
@@ -270,9 +272,9 @@ def _interrupt(course: Path, args: list[str], signum: int, after: Path, timeout:
         proc = subprocess.Popen([sys.executable, "-m", "course", *args], cwd=course, env=env,
                                 stdout=stdout, stderr=out, start_new_session=True)
     deadline = time.monotonic() + timeout
-    while not after.exists() and proc.poll() is None and time.monotonic() < deadline:
+    while not ready() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
-    time.sleep(1.0)
+    time.sleep(settle)
     assert proc.poll() is None, f"finished before it could be interrupted:\n{log.read_text()}"
     os.killpg(proc.pid, signum)
     proc.wait(timeout=120)
@@ -323,3 +325,20 @@ def test_rosters_as_spreadsheets_save_them_are_read_as_meant(tmp_path):
     assert people == {"ada": ("Ada", "Lovelace"), "ben": ("Ben", "Okafor")}
     assert read_roster(course) == {"ada": {"name": "Ada Lovelace", "group": "tuesday"},
                                    "ben": {"name": "Ben Okafor", "group": "thursday"}}
+
+
+def test_an_interrupted_grading_records_nothing_and_the_course_data_stays_as_it_was(course):
+    run_course(course, "grade", "level1", "--learner", "ok")  # locks and levels exist from now on
+    before = snapshot(course)
+    running = course / "autograded" / "ok" / "level1"
+    tmp = course.parent / "tmp"
+    job_started = lambda: any(p.name.startswith("course-grading-") and p.name != "course-grading-uids"  # noqa: E731
+                              for p in (tmp.iterdir() if tmp.is_dir() else []))
+    rc, stderr, errors = _interrupt(course, ["grade", "level1", "--learner", "ok"], signal.SIGINT,
+                                    job_started)
+    assert rc == 130, stderr
+    assert "Traceback" not in stderr and len(errors) == 1 and "interrupted" in errors[0], stderr
+    assert snapshot(course) == before, "an interrupted grading changed the course data"
+    assert running.is_dir()
+    leftovers = [p for p in (course.parent / "tmp").iterdir() if p.name != "course-grading-uids"]
+    assert not leftovers, f"temporary files left behind: {leftovers}"
