@@ -90,8 +90,10 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "l1_model", _ML, "✅ Appropriate model selection", "technical",
         "build_pipeline must return a new, unfitted Pipeline whose last step is a "
-        "RandomForestClassifier(n_estimators=100, random_state=random_state). Fitting happens "
-        "later, in the caller.",
+        "RandomForestClassifier(n_estimators=100, random_state=random_state); fitting happens "
+        "later, in the caller. compare_models cross-validates the majority-class baseline, the "
+        "logistic regression pipeline and that forest on one shared StratifiedKFold, so each "
+        "fold compares the candidates on the same rows.",
         "jm-foundation"),
     Criterion(
         "l1_preprocessing", _ML, "❌ Missing data preprocessing", "technical",
