@@ -145,7 +145,8 @@ EXTRA_HINTS: dict[str, list[str]] = {
     ],
     "l1_input_validation": [
         "In read_rows, test each value with type(v) in (int, float) (bool is a subclass of int, "
-        "so isinstance is not enough) and math.isfinite(v); each row needs exactly n_features values.",
+        "so isinstance is not enough) and math.isfinite(v); each row needs exactly n_features values. "
+        "float() of a JSON integer with hundreds of digits raises OverflowError: make it a 400 too.",
         "A batch must be a non-empty list of at most max_rows rows; every other shape, a missing "
         "key or a payload that is not a dict raises ValueError, which /predict turns into 400.",
     ],
