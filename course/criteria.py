@@ -91,10 +91,12 @@ CRITERIA: tuple[Criterion, ...] = (
         "the rows as they are (no scaling yet).",
         "jm-foundation", seed="✅ Correct use of train/test split"),
     Criterion(
-        "l1_model", _ML, "Pipeline ending in a random forest", "technical",
+        "l1_model", _ML, "Forest pipeline compared with baselines", "technical",
         "build_pipeline must return a new, unfitted Pipeline whose last step is a "
-        "RandomForestClassifier(n_estimators=100, random_state=random_state). Fitting happens "
-        "later, in the caller.",
+        "RandomForestClassifier(n_estimators=100, random_state=random_state); fitting happens "
+        "later, in the caller. compare_models cross-validates the majority-class baseline, the "
+        "logistic regression pipeline and that forest on one shared StratifiedKFold, so each "
+        "fold compares the candidates on the same rows.",
         "jm-foundation", seed="✅ Appropriate model selection"),
     Criterion(
         "l1_preprocessing", _ML, "Imputation and scaling inside the pipeline", "technical",

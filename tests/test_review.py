@@ -251,3 +251,23 @@ def test_mark_scheme_reaches_feedback_only_with_model_answers(review_course):
 
     run_course(course, "feedback", LEVEL, "--learner", LEARNER)
     assert "Model answer (one of many good ones)" not in visible_text(page_path)
+
+
+def test_level1_rubrics_score_the_same_for_two_instructors():
+    """Binary elements (one point each, earned or not), a word limit the grader applies, and a
+    sample answer at about half marks, scored element by element, in every level1 question."""
+    for cell in task_cells(read_notebook(ROOT / "source" / LEVEL / f"{NOTEBOOK}.ipynb")):
+        gid = nbgrader_meta(cell)["grade_id"]
+        scheme = cell.source.split(BEGIN_MARK_SCHEME)[1].split(END_MARK_SCHEME)[0]
+        parts = re.findall(r"^- \*\*[^*]+\((\d+(?:\.\d+)?) points?\)\.\*\*", scheme, flags=re.M)
+        assert parts and set(parts) == {"1"}, f"{gid}: elements worth {parts}, not one point each"
+        assert "No half points" in scheme, f"{gid}: say that an element is earned or not"
+        assert re.search(r"first \*\*\d+ words\*\*", scheme), f"{gid}: no word limit for the grader"
+        sample = scheme.split("A sample answer at about half marks")
+        assert len(sample) == 2, f"{gid}: no calibration sample"
+        scored = re.search(r"Scored (\d+) / (\d+):", sample[1])
+        assert scored and int(scored[2]) == nbgrader_meta(cell)["points"], f"{gid}: sample not scored"
+        assert 0.3 <= int(scored[1]) / int(scored[2]) <= 0.6, f"{gid}: sample far from half marks"
+        marks = re.findall(r"\*\*([01])\*\*", sample[1])
+        assert len(marks) == len(parts) and sum(map(int, marks)) == int(scored[1]), (
+            f"{gid}: the sample's score should be given element by element")
