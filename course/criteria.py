@@ -243,9 +243,11 @@ CRITERIA: tuple[Criterion, ...] = (
         "same variant in every process.",
         "jm-production", seed="✅ A/B testing implementation"),
     Criterion(
-        "l2_ab_analysis", _PS, "A/B significance test", "technical",
-        "Count each user once, then use the pooled two-proportion z-test, two-sided; return a "
-        "p-value of 1.0 when a variant has no users or the pooled variance is zero.",
+        "l2_ab_analysis", _PS, "A/B analysis: significance, interval, sample size", "technical",
+        "Count each user once, then use the pooled two-proportion z-test, two-sided (p-value 1.0 "
+        "when a variant has no users or the pooled variance is zero); report rate B - rate A with "
+        "a 95 % interval from the unpooled variances, and size a test with z(1 - alpha/2) and "
+        "z(power).",
         "jm-advanced", seed="(extension)"),
     Criterion(
         "l2_monitoring", _PS, "Drift monitoring with PSI", "production",
@@ -337,15 +339,16 @@ CRITERIA: tuple[Criterion, ...] = (
         "jm-mlops-basics", seed="❌ No production deployment"),
     Criterion(
         "l2_modern_workflow", _MO, "Current actions and a coverage gate", "production",
-        "Use actions/checkout v4 and actions/setup-python v5 or later (or full SHAs), a "
-        "coverage fail-under gate (--cov-fail-under=N or coverage report --fail-under=N), and "
-        "a workflow that actionlint accepts.",
+        "Keep every actions/checkout at v4 or later and every actions/setup-python at v5 or "
+        "later (or full SHAs), add a coverage fail-under gate (--cov-fail-under=N or coverage "
+        "report --fail-under=N), and make actionlint accept the rendered workflow.",
         "jm-mlops-basics", seed="(extension)"),
     Criterion(
-        "l2_pipeline_rollback", _MO, "Rollback job when a deploy fails", "production",
-        "Add a rollback job that needs deploy-production and runs only when it fails (if: "
-        "failure()); a needs.<job>.result check alone never runs, since GitHub adds success() "
-        "unless a status function is present.",
+        "l2_pipeline_rollback", _MO, "Rollback only when production failed", "production",
+        "Roll back only when the production deployment itself failed: failure() alone is true "
+        "when any job above failed (a unit test on a pull request), so combine it with "
+        "needs.deploy-production.result == 'failure'; without a status function GitHub adds "
+        "success() and the job never runs.",
         "jm-mlops-basics", seed="❌ No rollback strategy"),
     Criterion(
         "l2_security_scanning", _MO, "Security scans that fail the build", "production",

@@ -271,3 +271,22 @@ def test_level1_rubrics_score_the_same_for_two_instructors():
         marks = re.findall(r"\*\*([01])\*\*", sample[1])
         assert len(marks) == len(parts) and sum(map(int, marks)) == int(scored[1]), (
             f"{gid}: the sample's score should be given element by element")
+
+
+@pytest.mark.parametrize("path", REVIEWS, ids=lambda p: p.parent.name)
+def test_rubric_lines_add_up_to_their_element(path):
+    """Where an element is scored by lines ("  - 0.5: ..."), met or not, its lines add up to it."""
+    for cell in task_cells(read_notebook(path)):
+        scheme = cell.source.split(BEGIN_MARK_SCHEME)[1]
+        element, points, lines = None, 0.0, []
+        for line in scheme.split("\n") + ["- **end (0 points).**"]:
+            head = re.match(r"^- \*\*([^*]+)\((\d+(?:\.\d+)?) points?\)\.\*\*", line)
+            if head or not line.startswith("  "):
+                if element and lines:
+                    assert sum(lines) == points, f"{element}: lines give {lines}, not {points}"
+                element, points, lines = (head.group(1), float(head.group(2)), []) if head else (
+                    None, 0.0, [])
+                continue
+            item = re.match(r"^  - (\d+(?:\.\d+)?): ", line)
+            if element and item:
+                lines.append(float(item.group(1)))
