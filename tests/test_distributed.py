@@ -221,7 +221,7 @@ def test_worker_refuses_an_unreachable_redis():
 def test_grade_on_rq_says_what_is_missing(tmp_path):
     course = _tiny_cohort(tmp_path / "course", tmp_path / "w", {"good": ANSWERS["good"]})
     env = {k: v for k, v in os.environ.items() if k != "COURSE_REDIS_URL"}
-    for args, needle in ((["--backend", "rq"], "--backend rq needs --redis-url"),
+    for args, needle in ((["--backend", "rq"], "--backend rq needs --queue-url"),
                          (["--backend", "rq", "--redis-url", "redis://127.0.0.1:1/0"],
                           "cannot reach Redis at redis://127.0.0.1:1/0")):
         proc = subprocess.run([sys.executable, "-m", "course", "grade", *args], cwd=course,
