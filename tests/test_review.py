@@ -290,3 +290,25 @@ def test_rubric_lines_add_up_to_their_element(path):
             item = re.match(r"^  - (\d+(?:\.\d+)?): ", line)
             if element and item:
                 lines.append(float(item.group(1)))
+
+
+def test_level3_rubrics_score_the_same_for_two_instructors():
+    """Yes-or-no items of half a point, a word limit the grader applies, and a sample answer at
+    about half marks scored item by item, in every level3 question."""
+    for cell in task_cells(read_notebook(ROOT / "source" / "level3" / f"{NOTEBOOK}.ipynb")):
+        gid = nbgrader_meta(cell)["grade_id"]
+        points = nbgrader_meta(cell)["points"]
+        scheme = cell.source.split(BEGIN_MARK_SCHEME)[1].split(END_MARK_SCHEME)[0]
+        items = re.findall(r"^- \*\*([A-Z]\d) \((\d+(?:\.\d+)?) points?\)\.\*\*", scheme, flags=re.M)
+        assert items and {p for _, p in items} == {"0.5"}, f"{gid}: items worth {items}"
+        assert len({name for name, _ in items}) == len(items), f"{gid}: item names repeat"
+        assert "yes or no" in scheme, f"{gid}: say that an item is earned or not"
+        assert re.search(r"read up to [\d ]+ words", scheme), f"{gid}: no word limit for the grader"
+        sample = scheme.split("A sample answer worth about half marks")
+        assert len(sample) == 2, f"{gid}: no calibration sample"
+        rows = re.findall(r"^\| ([A-Z]\d) \| (0|0\.5) \|", sample[1], flags=re.M)
+        assert [name for name, _ in rows] == [name for name, _ in items], (
+            f"{gid}: the sample should be scored item by item, in the rubric's order")
+        total = re.search(r"^\| \*\*total\*\* \| \*\*(\d+(?:\.\d+)?)\*\* \|", sample[1], flags=re.M)
+        assert total and float(total[1]) == sum(float(mark) for _, mark in rows), f"{gid}: total"
+        assert 0.4 <= float(total[1]) / points <= 0.6, f"{gid}: sample far from half marks"
