@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from .config import LEVELS, ROOT_ENV, CourseError, check_learner_id, find_root
+from .processes import Signalled, raise_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -72,18 +73,6 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-class _Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind (temporary folders are removed on the way) and exit."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def _on_signal(signum: int, _frame) -> None:  # noqa: ANN001 -- a signal handler
-    raise _Terminated(signum)
-
-
 class _Stopped(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
@@ -112,7 +101,7 @@ class CourseGroup(click.Group):
         except KeyboardInterrupt:
             raise _Stopped("interrupted (Ctrl-C); run the command again to finish its work",
                            EXIT_INTERRUPTED) from None
-        except _Terminated as exc:
+        except Signalled as exc:
             raise _Stopped(f"stopped by {exc}; run the command again to finish its work",
                            128 + exc.signum) from None
         except OSError as exc:
@@ -192,11 +181,7 @@ def main(course: str | None, verbose: bool) -> None:
       demo         demo/, a scratch course of its own
     """
     _setup_logging(verbose)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        try:
-            signal.signal(sig, _on_signal)
-        except ValueError:  # not the main thread (click's test runner): keep the defaults
-            break
+    raise_on_signals()  # SIGTERM and SIGHUP unwind like Ctrl-C, then exit 143 / 129
 
 
 @main.command()

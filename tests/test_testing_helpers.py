@@ -407,6 +407,26 @@ def test_fresh_process_pickles_learner_classes_by_reference_like_a_notebook(tmp_
     assert run_in_fresh_process(namespace["read"], str(tmp_path)) == ["Store", 1, "first"]
 
 
+REOPENED_CODE = PICKLING_CODE + """
+class Store(Store):  # a later cell reopens the class to change a method, keeping its name
+    def save(self):
+        self.entries.append(Entry(2, "second"))
+        super().save()
+
+def read_all(root):
+    store = Store.open(root)
+    return [type(store).__name__, [entry.version for entry in store.entries]]
+"""
+
+
+def test_fresh_process_pickles_a_reopened_class_under_its_current_name(tmp_path: Path) -> None:
+    # the name Store is bound to the subclass: that class, not the one it replaced, is pickled
+    namespace: dict[str, Any] = {"__name__": "__learner__"}
+    exec(compile(REOPENED_CODE, "<cell>", "exec", dont_inherit=True), namespace)
+    assert run_in_fresh_process(namespace["write"], str(tmp_path)) == "saved"
+    assert run_in_fresh_process(namespace["read_all"], str(tmp_path)) == ["Store", [1, 2]]
+
+
 def test_fresh_process_pickles_main_classes_by_reference(tmp_path: Path) -> None:
     code = PICKLING_CODE + textwrap.dedent(
         """

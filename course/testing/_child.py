@@ -66,6 +66,10 @@ def _register_shipped(roots: list[Any]) -> None:
     the learner's notebook.
     """
     seen: set[int] = set()
+    # (module, name) pairs set from a function's globals: the notebook's current binding of a
+    # name wins over an older class of the same name that a cell replaced (for example
+    # `class Platform(Platform): ...`, which reopens a class to change some methods)
+    bound: set[tuple[str, str]] = set()
     stack = list(roots)
     while stack and len(seen) < _MAX_VISITS:
         obj = stack.pop()
@@ -87,18 +91,29 @@ def _register_shipped(roots: list[Any]) -> None:
             if home is None:
                 continue
             name = getattr(obj, "__qualname__", "")
-            if name and "." not in name and "<" not in name:
+            if name and "." not in name and "<" not in name and (home.__name__, name) not in bound:
                 setattr(home, name, obj)
             if isinstance(obj, type):
                 stack.extend(vars(obj).values())
                 stack.extend(obj.__bases__)
             else:
+                _bind_globals(obj.__globals__, home, bound)
                 stack.extend(obj.__globals__.values())
                 stack.extend(c.cell_contents for c in obj.__closure__ or () if _filled(c))
                 stack.extend(obj.__defaults__ or ())
                 stack.extend((obj.__kwdefaults__ or {}).values())
         elif _home(getattr(type(obj), "__module__", None)) is not None:
             stack.append(type(obj))
+
+
+def _bind_globals(namespace: dict[str, Any], home: types.ModuleType,
+                  bound: set[tuple[str, str]]) -> None:
+    """Set the classes and functions a shipped function's globals bind under their own names."""
+    for key, value in list(namespace.items())[:_MAX_ITEMS]:
+        if (isinstance(value, types.FunctionType | type) and getattr(value, "__qualname__", None) == key
+                and _home(getattr(value, "__module__", None)) is home):
+            setattr(home, key, value)
+            bound.add((home.__name__, key))
 
 
 def _filled(cell: Any) -> bool:
