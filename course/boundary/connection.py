@@ -206,11 +206,13 @@ class Connection:
         rid = next(self._ids)
         tag = self.chain()
         inbox = self._inbox()
-        with self._table_lock:
-            self._waiting[rid] = inbox
-            previous = self._bound.get(tag)
-            self._bound[tag] = inbox
-        try:
+        bound, previous = False, None
+        try:  # bound inside the try: an interrupt at any point leaves no stale binding behind
+            with self._table_lock:
+                self._waiting[rid] = inbox
+                previous = self._bound.get(tag)
+                self._bound[tag] = inbox
+                bound = True
             self._send({"id": rid, "op": op, "chain": tag, **encoded})
             while True:
                 msg = self.wait(inbox)
@@ -226,10 +228,11 @@ class Connection:
         finally:
             with self._table_lock:
                 self._waiting.pop(rid, None)
-                if previous is None:
-                    self._bound.pop(tag, None)
-                else:
-                    self._bound[tag] = previous
+                if bound and self._bound.get(tag) is inbox:
+                    if previous is None:
+                        self._bound.pop(tag, None)
+                    else:
+                        self._bound[tag] = previous
 
     def wait(self, inbox: queue.SimpleQueue, timeout: float | None = None) -> Any:
         """The next message for this thread; short waits so that signals (a cell's timeout) get in."""
@@ -343,9 +346,9 @@ class Connection:
     def _execute(self, msg: dict[str, Any]) -> None:
         rid = msg["id"]
         previous = getattr(self._local, "chain", None)
-        self._local.chain = msg["chain"]
         interrupted: BaseException | None = None
         try:
+            self._local.chain = msg["chain"]
             name = self.handlers.get(msg.get("op"))  # type: ignore[arg-type]
             if name is None:
                 raise BoundaryError(f"unknown request {str(msg.get('op'))[:30]!r}")
