@@ -131,11 +131,11 @@ class Encoder:
         np = sys.modules.get("numpy")
         pd = sys.modules.get("pandas")
         if np is not None:
-            if isinstance(x, np.generic) and t.__module__ == "numpy":
+            if issubclass(t, np.generic) and t.__module__ == "numpy":
                 encoded = self._numpy_scalar(x, np)
                 if encoded is not None:
                     return encoded
-            elif isinstance(x, np.ndarray):
+            elif issubclass(t, np.ndarray):
                 encoded = self._array(x, np, depth, path)
                 if encoded is not None:
                     return encoded
@@ -147,9 +147,9 @@ class Encoder:
                 return encoded
         if t is list or t is tuple or t is dict:
             return self._container(x, depth, path)
-        if isinstance(x, slice):
+        if t is slice:
             return {"$": "sl", "v": [self._enc(p, depth + 1, path) for p in (x.start, x.stop, x.step)]}
-        if isinstance(x, type) and issubclass(x, BaseException):
+        if issubclass(t, type) and issubclass(x, BaseException):
             return self.peer.export(x) | {"x": type_names(x)}
         plain = _plain_subclass(x)
         if plain is not None:  # a subclass of a plain type, read through the base type's methods
@@ -229,17 +229,18 @@ class Encoder:
     def _pandas(self, x: Any, pd: Any, depth: int, path: set[int]) -> Any:
         np = sys.modules["numpy"]
         try:
-            if isinstance(x, pd.DataFrame):
+            t = type(x)  # by type: an object's __class__ attribute can claim any class
+            if issubclass(t, pd.DataFrame):
                 columns = self._index(x.columns, pd, np, depth, path)
                 data = [self._values(x.iloc[:, i], pd, np, depth, path) for i in range(x.shape[1])]
                 return {"$": "df", "columns": columns, "index": self._index(x.index, pd, np, depth, path),
                         "data": data}
-            if isinstance(x, pd.Series):
+            if issubclass(t, pd.Series):
                 name = self._enc(x.name, depth + 1, path)
                 _check_key(name)
                 return {"$": "s", "name": name, "index": self._index(x.index, pd, np, depth, path),
                         "values": self._values(x, pd, np, depth, path)}
-            if isinstance(x, pd.Index):
+            if issubclass(t, pd.Index):
                 return self._index(x, pd, np, depth, path)
         except BoundaryError:
             return None  # sent as a handle instead
@@ -247,22 +248,24 @@ class Encoder:
 
 
 def _plain_subclass(x: Any) -> Any:
-    """x as its plain base type when its class derives from one (OrderedDict, namedtuple, IntEnum...)."""
-    if isinstance(x, bool):
-        return bool(int.__int__(x))
-    if isinstance(x, int):
-        return int.__int__(x)
-    if isinstance(x, float):
+    """x as its plain base type when its class derives from one (OrderedDict, namedtuple, IntEnum...).
+
+    By type(x), never isinstance: an object's __class__ attribute can claim any class.
+    """
+    t = type(x)
+    if issubclass(t, int):
+        return bool(x) if issubclass(t, bool) else int.__int__(x)
+    if issubclass(t, float):
         return float.__float__(x)
-    if isinstance(x, str):
+    if issubclass(t, str):
         return str.__str__(x)
-    if isinstance(x, bytes):
+    if issubclass(t, bytes):
         return bytes(memoryview(x))
-    if isinstance(x, dict):
+    if issubclass(t, dict):
         return dict(dict.items(x))
-    if isinstance(x, list):
+    if issubclass(t, list):
         return list(list.__iter__(x))
-    if isinstance(x, tuple):
+    if issubclass(t, tuple):
         return tuple(tuple.__iter__(x))
     return None
 
