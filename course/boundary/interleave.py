@@ -174,6 +174,7 @@ class TwoKernels:
         token = uuid.uuid4().hex
         serving = self.learner.send(learner.serve_code(token), silent=True)
         trace.debug("harness: serve %s sent to the learner kernel", token)
+        result = CellResult("error", "NotRun", "the test cell did not run")
         try:
             refreshed = self.grader.run(grader.before_cell_code(), silent=True, timeout=60)
             if refreshed.status != "ok":
@@ -181,7 +182,7 @@ class TwoKernels:
             else:
                 result = self.grader.run(source, timeout=self.cell_timeout)
         finally:
-            trace.debug("harness: test cell done (%s), close %s", result_status(locals()), token)
+            trace.debug("harness: test cell done (%s), close %s", result.status, token)
             self.relay.close_learner(token)
         served = self.learner.reply(serving, timeout=30)
         trace.debug("harness: serve %s answered %s %s", token, served.status, served.ename)
@@ -201,11 +202,6 @@ class TwoKernels:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
-
-
-def result_status(scope: dict[str, Any]) -> str:
-    result = scope.get("result")
-    return getattr(result, "status", "no result")
 
 
 def run_steps(steps: list[Step], kernels: TwoKernels) -> Iterator[tuple[Step, CellResult]]:
