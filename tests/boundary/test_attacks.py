@@ -297,3 +297,28 @@ def make():
     with pytest.raises(BoundaryError, match="type names"):
         p["make"]()
     assert type_names(int)[0] == ["builtins", "int"]
+
+
+def test_lying_reprs_and_class_attributes_do_not_reach_the_grader(make_pair):
+    p = make_pair('''
+class Sly:
+    __class__ = float
+    def __repr__(self): return "0.95"
+    def __str__(self): return "0.95"
+    def __format__(self, spec): return "0.95"
+
+class Loud(Exception):
+    def __str__(self): raise RuntimeError("no message for you")
+
+def sly():
+    return Sly()
+
+def loud():
+    raise Loud("hidden")
+''')
+    x = p["sly"]()
+    assert type(x).__name__ == "Sly" and not isinstance(x, float)
+    assert repr(x) == str(x) == f"{x}" == "<Sly object from the learner's notebook>"
+    with pytest.raises(Exception, match="could not be shown") as info:
+        p["loud"]()
+    assert type(info.value).__name__ == "Loud"
