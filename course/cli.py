@@ -554,8 +554,8 @@ def _show_check(result, path: Path, learner: str, private: Path) -> None:
         known = criteria.get(c.id)
         out.print(f"[bold]Hint for {c.id}[/bold] ({known.title}): {known.hint}")
     if failed:
-        out.print(f'More specific hints in the notebook: hint("{failed[0].id}"), called again '
-                  "for the next level.")
+        out.print(f'More in the notebook: hint("{failed[0].id}") gives a hint, more specific each '
+                  "time you call it.")
     if stems is not None:
         out.print(f"{result.level} so far: {result.score:g}/{result.max_score:g} points (only "
                   f"{Path(path).name} was checked; `course check <folder of {result.level}>` "
