@@ -91,10 +91,12 @@ CRITERIA: tuple[Criterion, ...] = (
         "the rows as they are (no scaling yet).",
         "jm-foundation", seed="✅ Correct use of train/test split"),
     Criterion(
-        "l1_model", _ML, "Pipeline ending in a random forest", "technical",
+        "l1_model", _ML, "Forest pipeline compared with baselines", "technical",
         "build_pipeline must return a new, unfitted Pipeline whose last step is a "
-        "RandomForestClassifier(n_estimators=100, random_state=random_state). Fitting happens "
-        "later, in the caller.",
+        "RandomForestClassifier(n_estimators=100, random_state=random_state); fitting happens "
+        "later, in the caller. compare_models cross-validates the majority-class baseline, the "
+        "logistic regression pipeline and that forest on one shared StratifiedKFold, so each "
+        "fold compares the candidates on the same rows.",
         "jm-foundation", seed="✅ Appropriate model selection"),
     Criterion(
         "l1_preprocessing", _ML, "Imputation and scaling inside the pipeline", "technical",
@@ -241,9 +243,11 @@ CRITERIA: tuple[Criterion, ...] = (
         "same variant in every process.",
         "jm-production", seed="✅ A/B testing implementation"),
     Criterion(
-        "l2_ab_analysis", _PS, "A/B significance test", "technical",
-        "Count each user once, then use the pooled two-proportion z-test, two-sided; return a "
-        "p-value of 1.0 when a variant has no users or the pooled variance is zero.",
+        "l2_ab_analysis", _PS, "A/B analysis: significance, interval, sample size", "technical",
+        "Count each user once, then use the pooled two-proportion z-test, two-sided (p-value 1.0 "
+        "when a variant has no users or the pooled variance is zero); report rate B - rate A with "
+        "a 95 % interval from the unpooled variances, and size a test with z(1 - alpha/2) and "
+        "z(power).",
         "jm-advanced", seed="(extension)"),
     Criterion(
         "l2_monitoring", _PS, "Drift monitoring with PSI", "production",
@@ -335,15 +339,16 @@ CRITERIA: tuple[Criterion, ...] = (
         "jm-mlops-basics", seed="❌ No production deployment"),
     Criterion(
         "l2_modern_workflow", _MO, "Current actions and a coverage gate", "production",
-        "Use actions/checkout v4 and actions/setup-python v5 or later (or full SHAs), a "
-        "coverage fail-under gate (--cov-fail-under=N or coverage report --fail-under=N), and "
-        "a workflow that actionlint accepts.",
+        "Keep every actions/checkout at v4 or later and every actions/setup-python at v5 or "
+        "later (or full SHAs), add a coverage fail-under gate (--cov-fail-under=N or coverage "
+        "report --fail-under=N), and make actionlint accept the rendered workflow.",
         "jm-mlops-basics", seed="(extension)"),
     Criterion(
-        "l2_pipeline_rollback", _MO, "Rollback job when a deploy fails", "production",
-        "Add a rollback job that needs deploy-production and runs only when it fails (if: "
-        "failure()); a needs.<job>.result check alone never runs, since GitHub adds success() "
-        "unless a status function is present.",
+        "l2_pipeline_rollback", _MO, "Rollback only when production failed", "production",
+        "Roll back only when the production deployment itself failed: failure() alone is true "
+        "when any job above failed (a unit test on a pull request), so combine it with "
+        "needs.deploy-production.result == 'failure'; without a status function GitHub adds "
+        "success() and the job never runs.",
         "jm-mlops-basics", seed="❌ No rollback strategy"),
     Criterion(
         "l2_security_scanning", _MO, "Security scans that fail the build", "production",
@@ -508,25 +513,26 @@ CRITERIA: tuple[Criterion, ...] = (
         "ms-innovation", manual=True, seed="Portfolio review: GitHub projects, technical blog posts, conference presentations (continuous learning)"),
     # --- level3/02-model-compression ------------------------------------------------------
     Criterion(
-        "l3_novel_approach", _MC, "Measured size and real forest pruning", "innovation",
-        "Measure size as the serialized bytes, len(pickle.dumps(model, protocol=5)): "
-        "sys.getsizeof sees only the outer object, never the trees or arrays it points to. A "
-        "pruned forest must really drop trees from estimators_; setting n_estimators alone "
-        "removes nothing.",
+        "l3_novel_approach", _MC, "A compression method that beats retraining", "innovation",
+        "Measure size as the serialized bytes, len(pickle.dumps(model, protocol=5)), never "
+        "sys.getsizeof. Pruning alone only ties with a forest trained smaller: for novel_compress, "
+        "find out where a tree's bytes go and what predict really needs (or another way to spend "
+        "the budget), and compare with both baselines at the same size on held-out rows.",
         "ms-innovation", seed="✅ Novel approach"),
     Criterion(
         "l3_implementation", _MC, "Pruning and quantization implementation", "technical",
         "Rank trees by how well each does on the validation data (not the first or random ones) "
         "and put the kept ones in a new list on a copy, leaving the original whole; quantize "
-        "weights to int8 with a scale and a zero point and keep only the integers (no float "
-        "copies, not the original model) in the quantized object.",
+        "weights to int8 with a scale and a zero point and keep no float copy of them (not the "
+        "original model, not its optimizer state or _best_coefs): at 8 bits the pickle must stay "
+        "within a sixth of the float64 weights plus 16 kB.",
         "jm-advanced", seed="✅ Implementation"),
     Criterion(
         "l3_performance_evaluation", _MC, "Compression within a byte budget", "technical",
-        "Try levels from the least to the most compressed and return the first whose serialized "
-        "size fits max_bytes and whose validation accuracy reaches performance_threshold x the "
-        "original's; when none does, return the original with feasible=False rather than a "
-        "model that breaks a budget.",
+        "Try levels from 0 (the original itself) to the most compressed, in steps of at most 0.2, "
+        "and return the first whose serialized size fits max_bytes and whose validation accuracy "
+        "reaches performance_threshold x the original's; when none does, return the original "
+        "with feasible=False rather than a model that breaks a budget.",
         "jm-production", seed="✅ Performance evaluation"),
     Criterion(
         "l3_baseline_comparison", _MC, "Comparison with baseline methods", "innovation",
