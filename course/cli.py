@@ -194,7 +194,7 @@ def init() -> None:
 
 
 @main.command()
-@click.argument("level", type=LEVEL, required=False)
+@click.argument("level", type=LEVEL, required=False, metavar="[LEVEL]")
 @click.option("--exchange/--no-exchange", default=True, show_default=True,
               help="Also publish to nbgrader's exchange (learners fetch it in the Assignments tab).")
 def release(level: str | None, exchange: bool) -> None:
@@ -210,7 +210,7 @@ def release(level: str | None, exchange: bool) -> None:
 
 
 @main.command()
-@click.argument("level", type=LEVEL, required=False)
+@click.argument("level", type=LEVEL, required=False, metavar="[LEVEL]")
 @click.option("--zip", "archive", type=click.Path(path_type=Path),
               help="Collect an LMS download (a zip of notebooks) instead of the exchange; "
                    "needs LEVEL. File names map to learners by "
@@ -251,7 +251,7 @@ def collect(level: str | None, archive: Path | None) -> None:
 
 
 @main.command()
-@click.argument("level", type=LEVEL)
+@click.argument("level", type=LEVEL, metavar="LEVEL")
 @click.option("--learner", required=True, callback=_learner, help="Learner id, e.g. ada.")
 @click.option("--from", "from_dir", required=True, type=click.Path(path_type=Path),
               help="Folder holding the learner's notebooks of LEVEL (any folder, the learner's "
@@ -371,7 +371,7 @@ _QUEUE_HELP = ("Redis of the RQ grading queue, e.g. redis://:PASSWORD@grader.exa
 
 
 @main.command()
-@click.argument("level", type=LEVEL, required=False)
+@click.argument("level", type=LEVEL, required=False, metavar="[LEVEL]")
 @click.option("--learner", callback=_learner, help="Grade only this learner.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Jobs graded at once (default: one per CPU).")
@@ -455,7 +455,7 @@ def worker(queue_url: str | None, burst: bool, name: str | None, heartbeat: int,
 
 
 @main.command()
-@click.argument("level", type=LEVEL, required=False)
+@click.argument("level", type=LEVEL, required=False, metavar="[LEVEL]")
 @click.option("--learner", callback=_learner, help="Only this learner.")
 @click.option("--model-answers", is_flag=True,
               help="Include model answers and rubrics (for self-paced learners, after grading).")
@@ -566,8 +566,8 @@ def _show_check(result, path: Path, learner: str, private: Path) -> None:
         known = criteria.get(c.id)
         out.print(f"[bold]Hint for {c.id}[/bold] ({known.title}): {known.hint}")
     if failed:
-        out.print(f'More specific hints in the notebook: hint("{failed[0].id}"), called again '
-                  "for the next level.")
+        out.print(f'More in the notebook: hint("{failed[0].id}") gives a hint, more specific each '
+                  "time you call it.")
     if stems is not None:
         out.print(f"{result.level} so far: {result.score:g}/{result.max_score:g} points (only "
                   f"{Path(path).name} was checked; `course check <folder of {result.level}>` "

@@ -41,8 +41,9 @@ def course(tmp_path_factory) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, str]:
+    """Every file's digest and every folder (an empty folder left behind counts as a change)."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            if p.is_file() else "folder" for p in sorted(root.rglob("*"))}
 
 
 def run(course: Path, args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -300,7 +301,7 @@ def test_an_interrupted_check_says_so_and_leaves_nothing_behind(course, signum, 
     assert len(errors) == 1 and ("interrupted" in errors[0] or "stopped by" in errors[0]), stderr
     after = snapshot(course)
     mine_changed = {k for k in set(before) ^ set(after) | {k for k in before if before[k] != after.get(k)}
-                    if not k.startswith(".course/")}
+                    if k != ".course" and not k.startswith(".course/")}
     assert not mine_changed, f"the course folder changed outside .course/: {mine_changed}"
     # course-grading-uids/ holds the uid leases every grading run shares: not a leftover
     leftovers = [p for p in (course.parent / "tmp").iterdir() if p.name != "course-grading-uids"]

@@ -96,7 +96,8 @@ def to_csv(base_rows: list[dict[str, str]], learners: list[Learner]) -> str:
 
 
 def write_export(root: Path, learners: list[Learner]) -> Path:
+    text = to_csv(nbgrader_rows(root), learners)  # first: a gradebook error changes nothing
     path = root / "reports" / "grades.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_csv(nbgrader_rows(root), learners), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
