@@ -311,9 +311,10 @@ def _warn_missing_limits(isolation: str) -> None:
 
     missing = missing_limits(resolve_mode(isolation))
     if missing:
-        console.print("[yellow]Not enforced on this machine (grading.json lists what applied):[/yellow]")
+        err = _err()
+        err.print("[yellow]Not enforced on this machine (grading.json lists what applied):[/yellow]")
         for item in missing:
-            console.print(f"[yellow]  - {item}[/yellow]")
+            err.print(f"[yellow]  - {item}[/yellow]")
 
 
 def _run_grading(root: Path, pairs: list[tuple[str, str]], workers: int | None = None,
