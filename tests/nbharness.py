@@ -152,7 +152,7 @@ def _run_cells_in(namespace: dict, nb: NotebookNode, only: set[str] | None) -> O
 
 def run_cells_boundary(nb: NotebookNode, only: set[str] | None = None) -> Outcome:
     """As run_cells, with learner cells and test cells in two kernels joined by course.boundary."""
-    from course.boundary.interleave import TwoKernels, plan, test_names
+    from course.boundary.interleave import TwoKernels, names_used, plan
 
     learner_names = set().union(*(defined_names(c.source) for c in nb.cells if is_answer_cell(c)))
 
@@ -168,7 +168,7 @@ def run_cells_boundary(nb: NotebookNode, only: set[str] | None = None) -> Outcom
     started = time.perf_counter()
     if not any(s.kernel == "grader" for s in steps):
         return Outcome(results, 0.0)
-    with TwoKernels(test_names(steps), cwd=ROOT) as kernels:
+    with TwoKernels(names_used(steps), cwd=ROOT) as kernels:
         for step in steps:
             if step.kernel == "grader":
                 result = kernels.run_test(step.source)

@@ -265,7 +265,10 @@ class Encoder:
         if arr.dtype.fields is not None or arr.dtype.subdtype is not None:
             return None
         if arr.dtype.kind == "O":
-            items = [self._enc(v, depth + 1, path) for v in arr.reshape(-1).tolist()]
+            flat = arr.reshape(-1).tolist()
+            if not all(_plain_scalar(v) or v is None for v in flat):
+                return None  # an object array holding objects: it crosses as one object
+            items = [self._enc(v, depth + 1, path) for v in flat]
             return {"$": "ndo", "shape": list(arr.shape), "v": items}
         if arr.dtype.kind not in _NUMPY_KINDS:
             return None
@@ -287,7 +290,7 @@ class Encoder:
         arr = np.asarray(values)
         encoded = self._array(arr, np, depth, path)
         if encoded is None:
-            raise BoundaryError(f"pandas values of dtype {name} cannot be sent")
+            raise BoundaryError(f"pandas values of dtype {name} cannot be sent as plain data")
         return encoded
 
     def _index(self, index: Any, pd: Any, np: Any, depth: int, path: set[int]) -> Any:

@@ -21,6 +21,7 @@ import logging
 import queue
 import sys
 import threading
+import time
 import traceback
 import weakref
 from collections.abc import Callable
@@ -273,8 +274,16 @@ class Connection:
                 else:
                     self._bound[tag] = previous
 
-    def wait(self, inbox: queue.SimpleQueue) -> Any:
-        return inbox.get()
+    def wait(self, inbox: queue.SimpleQueue, timeout: float | None = None) -> Any:
+        """The next message for this thread; short waits so that signals (a cell's timeout) get in."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                return inbox.get(timeout=0.05 if deadline is None else
+                                 max(0.0, min(0.05, deadline - time.monotonic())))
+            except queue.Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
 
     def _result(self, msg: dict[str, Any]) -> Any:
         if msg.get("ok") is True:

@@ -54,13 +54,11 @@ class GraderSide(Connection):
             return MAIN
         return super().own_chain()
 
-    def wait(self, inbox: Any) -> Any:
-        if call_timeout is None:
-            return inbox.get()
+    def wait(self, inbox: Any, timeout: float | None = None) -> Any:
         import queue
 
         try:
-            return inbox.get(timeout=call_timeout)
+            return super().wait(inbox, call_timeout)
         except queue.Empty:
             raise TimeoutError(f"the learner's notebook did not answer within {call_timeout:g} s") from None
 

@@ -53,7 +53,7 @@ def plan(cells: Iterable[Any], is_test: Callable[[Any], bool],
     return steps
 
 
-def test_names(steps: Iterable[Step]) -> list[str]:
+def names_used(steps: Iterable[Step]) -> list[str]:
     return learner_names([s.source for s in steps if s.kernel == "grader"])
 
 
@@ -206,4 +206,4 @@ def run_steps(steps: list[Step], kernels: TwoKernels) -> Iterator[tuple[Step, Ce
             yield step, kernels.run_learner(step.source)
 
 
-__all__ = ["CellResult", "KernelError", "Step", "TwoKernels", "plan", "run_steps", "test_names"]
+__all__ = ["CellResult", "KernelError", "Step", "TwoKernels", "plan", "run_steps", "names_used"]

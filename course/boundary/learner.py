@@ -104,6 +104,11 @@ def attach(sock: Any, namespace: dict[str, Any]) -> LearnerSide:
     return _connection
 
 
+def serving_here() -> bool:
+    """Whether this thread is running a request of the grader (learner-side code)."""
+    return _connection is not None and getattr(_connection._local, "chain", None) is not None
+
+
 def serve(token: str = "") -> None:
     if _connection is None:
         raise RuntimeError("course.boundary.learner is not connected")

@@ -25,10 +25,11 @@ def _walk(table: symtable.SymbolTable, reads: set[str], binds: set[str]) -> None
                 binds.add(name)
             if symbol.is_referenced():
                 reads.add(name)
-        elif symbol.is_global() and symbol.is_referenced():
-            reads.add(name)
-        elif symbol.is_declared_global() and symbol.is_assigned():
-            binds.add(name)
+        else:
+            if symbol.is_declared_global() and symbol.is_assigned():
+                binds.add(name)
+            if symbol.is_global() and symbol.is_referenced():
+                reads.add(name)
     for child in table.get_children():
         _walk(child, reads, binds)
 

@@ -172,8 +172,10 @@ class TestObject:
         return self._dunder("__exit__", None, None, None)
 
     def __repr__(self) -> str:
-        module, qualname = object.__getattribute__(self, "_types")[0]
-        return f"<the test's {qualname} object>"
+        return self._dunder("__repr__")
+
+    def __str__(self) -> str:
+        return self._dunder("__str__")
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         raise TypeError("this object belongs to the test that called your code: it can be used "

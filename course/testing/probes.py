@@ -74,7 +74,7 @@ def watch_fits(cls: type) -> Iterator[list[tuple[Any, int]]]:
 
 def _filled(cell: Any) -> bool:
     try:
-        cell.cell_contents
+        cell.cell_contents  # noqa: B018 -- raises ValueError for an empty cell
     except ValueError:
         return False
     return True

@@ -7,8 +7,8 @@ proxies (course.boundary). Most test code needs no change; these helpers cover w
   reports it: it may lie, so check behaviour too);
 - `on_learner(fn, *args)`: call a library function (cross_val_score, a course.testing probe)
   where the learner's code runs, on the learner's objects;
-- `pickled_bytes(obj)`: the bytes of pickle.dumps(obj, protocol=5), made where obj lives (the
-  grader only measures them, never unpickles);
+- `pickled_bytes(obj)` / `pickled_size(obj)`: pickle.dumps(obj, protocol=5), made where the
+  learner's code runs (the grader only measures the bytes, never unpickles them);
 - `learner_copy(obj)`: a copy of the test's object that lives where the learner's code runs, so
   that a test can watch what learner code does to it through its behaviour.
 """
@@ -24,6 +24,9 @@ from typing import Any
 
 def grader_connection() -> Any:
     """The boundary's connection when this process is a grader kernel, else None."""
+    learner = sys.modules.get("course.boundary.learner")
+    if learner is not None and learner.serving_here():
+        return None  # learner-side code (both ends in one process: the boundary's own tests)
     module = sys.modules.get("course.boundary.grader")
     return module.active() if module is not None else None
 
@@ -49,8 +52,10 @@ def on_learner(fn: Any, *args: Any, **kwargs: Any) -> Any:
     conn = grader_connection()
     if conn is None:
         return fn(*args, **kwargs)
-    if not isinstance(fn, types.FunctionType | types.BuiltinFunctionType | type) or getattr(
-            fn, "__module__", "__main__") in ("__main__", None) or "<locals>" in fn.__qualname__:
+    module = getattr(fn, "__module__", None)
+    qualname = str(getattr(fn, "__qualname__", "<lambda>"))
+    if module in (None, "__main__", conn.namespace.get("__name__")) or "<" in qualname or isinstance(
+            fn, types.MethodType):
         raise TypeError("on_learner runs library functions (importable by name), not code of the test")
     from course.boundary import services
 
@@ -58,9 +63,14 @@ def on_learner(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def pickled_bytes(obj: Any, protocol: int = 5) -> bytes:
-    """pickle.dumps(obj, protocol), made where obj lives; never unpickled here."""
+    """pickle.dumps(obj, protocol), made where the learner's code runs; never unpickled here.
+
+    In grading, the test's own objects are pickled there too: learner code works on copies of
+    them, and a copy can pickle a few bytes longer than the object it was made from, so sizes
+    are only comparable when measured on the same side.
+    """
     conn = grader_connection()
-    if conn is not None and is_learner_object(obj):
+    if conn is not None:
         from course.boundary import services
 
         return services.pickled_bytes(conn, obj, protocol)

@@ -1,0 +1,128 @@
+"""Services across the boundary: apps over real HTTP, fresh processes, sizes, logs, threads."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course.testing import (
+    FreshProcessError,
+    capture_logs,
+    http_json,
+    learner_copy,
+    on_learner,
+    pickled_bytes,
+    pickled_size,
+    run_in_fresh_process,
+    serve_app,
+    thread_ids,
+)
+
+LEARNER = '''
+import logging
+import os
+import pickle
+import threading
+import time
+
+import flask
+import numpy as np
+
+log = logging.getLogger("serving")
+
+def create_app(scale):
+    app = flask.Flask("learner-app")
+
+    @app.post("/double")
+    def double():
+        value = flask.request.get_json()["x"]
+        log.info("doubled %s", value, extra={"latency_ms": 1.5})
+        return {"y": value * scale, "pid": os.getpid()}
+
+    return app
+
+def key(values):
+    return str(hash("|".join(map(str, values))))
+
+def mutate(frame):
+    frame["x"] = 0
+
+def start_threads(n):
+    stop = threading.Event()
+    for _ in range(n):
+        threading.Thread(target=stop.wait, daemon=True).start()
+    return stop
+
+def model():
+    from sklearn.tree import DecisionTreeClassifier
+    return DecisionTreeClassifier().fit([[0], [1]], [0, 1])
+'''
+
+
+def test_a_learner_app_is_served_by_the_learner_side_over_real_http(make_pair):
+    import os
+
+    p = make_pair(LEARNER)
+    app = p["create_app"](3)
+    with capture_logs("serving", logging.INFO) as logs, serve_app(app) as url:
+        assert url.startswith("http://127.0.0.1:")
+        status, body, _ = http_json("POST", url + "/double", {"x": 7})
+        records = logs.records
+    assert status == 200 and body["y"] == 21 and body["pid"] == os.getpid()
+    assert [r.getMessage() for r in records] == ["doubled 7"]
+    assert records[0].levelno == logging.INFO and records[0].args == (7,)
+    assert vars(records[0])["latency_ms"] == 1.5
+    assert not logging.getLogger("serving").handlers  # captured on the learner side only
+
+
+def test_fresh_processes_start_from_the_learner_side(make_pair):
+    p = make_pair(LEARNER)
+    here = p["key"]([1, 2, 3])
+    there = [run_in_fresh_process(p["key"], [1, 2, 3], hashseed=seed) for seed in (1, 2)]
+    assert there[0] != there[1] and type(there[0]) is str and here  # hash() is salted per process
+
+    # a test cell's own function travels by value; the learner names in it resolve there
+    exec("def the_tests_own(values):\n    return {'key': key(values), 'n': len(values)}\n",
+         p.grader_ns)
+    out = run_in_fresh_process(p["the_tests_own"], [4, 5], hashseed=7)
+    assert out["n"] == 2 and type(out["key"]) is str
+    with pytest.raises(FreshProcessError, match="failed in a fresh Python process"):
+        run_in_fresh_process(p["key"], 5)
+
+
+def test_sizes_are_measured_on_bytes_never_unpickled(make_pair, monkeypatch):
+    p = make_pair(LEARNER)
+    obj = p["model"]()  # a learner object: its pickled bytes come back as bytes
+    data = pickled_bytes(obj)
+    monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("unpickled in the grader"))
+    assert type(data) is bytes and pickled_size(obj) == len(data) > 0
+    assert pickled_size([1, 2]) == len(pickle.dumps([1, 2], protocol=5))
+
+
+def test_a_learner_copy_shows_what_learner_code_did_to_it(make_pair):
+    p = make_pair(LEARNER)
+    frame = pd.DataFrame({"x": [1, 2]})
+    given = learner_copy(frame)
+    p["mutate"](given)
+    assert list(frame["x"]) == [1, 2]
+    assert list(given.copy(deep=True)["x"]) == [0, 0]
+
+
+def test_threads_are_counted_where_the_learner_code_runs(make_pair):
+    p = make_pair(LEARNER)
+    before = thread_ids()
+    stop = p["start_threads"](2)
+    assert len(thread_ids() - before) == 2
+    stop.set()
+
+
+def test_library_functions_run_on_learner_objects_where_they_live(make_pair):
+    p = make_pair(LEARNER)
+    assert on_learner(np.sum, [1, 2, 3]) == 6
+    assert on_learner(getattr, p["create_app"](1), "name") == "learner-app"
+    with pytest.raises(TypeError, match="library functions"):
+        on_learner(lambda: 1)
