@@ -42,7 +42,7 @@ from nbclient.exceptions import DeadKernelError  # noqa: E402
 from nbformat import NotebookNode  # noqa: E402
 
 from ..boundary import codec, grader, learner  # noqa: E402
-from ..boundary.interleave import plan, test_names  # noqa: E402
+from ..boundary.interleave import names_used, plan  # noqa: E402
 from ..notebooks import is_test_cell  # noqa: E402
 from .kernels import LauncherChannel, LauncherError, kernel_manager  # noqa: E402
 from .relay import Relay, listen, peer_uid  # noqa: E402
@@ -78,6 +78,9 @@ def _course_grader_setup():
 _course_grader_setup()
 del _course_grader_setup
 """
+#: Run silently in the learner kernel before the boundary: files it writes in the shared folder
+#: can be read (and replaced) by the tests. (Its kernel started with umask 007, for its sockets.)
+LEARNER_SETUP = "__import__('os').umask(0)\n"
 
 
 def _harden() -> None:
@@ -266,8 +269,8 @@ class NotebookRun:
             return
         paths = {role: f"{self.dirs[f'{role}_relay']}/s" for role in roles}
         servers = {role: listen(paths[role]) for role in roles}
-        names = test_names(self.steps)
-        codes = {"learner": learner.bootstrap_code(paths["learner"]),
+        names = names_used(self.steps)
+        codes = {"learner": LEARNER_SETUP + learner.bootstrap_code(paths["learner"]),
                  "grader": GRADER_SETUP + "\n" + grader.bootstrap_code(paths["grader"], names)}
 
         async def connect(role: str) -> socket.socket:
