@@ -60,6 +60,7 @@ class Launcher:
         self.uids: dict[str, list[int]] | None = config.get("uids")
         self.env: dict[str, str] = config["env"]
         self.python: str = config["python"]
+        self.setpriv: str = config.get("setpriv") or "setpriv"
         self.layout: Layout | None = None
         self.kernels: dict[str, subprocess.Popen] = {}
 
@@ -136,12 +137,19 @@ class Launcher:
             env["TMPDIR"] = str(self.layout.shared)
         (home / "tmp").mkdir(mode=0o700)
         kwargs: dict = {}
+        argv = [self.python, *KERNEL_ARGV, str(path), "--HistoryManager.hist_file=:memory:"]
         if self.uids is not None:
             uid, gid = self._ids(role)
             os.chown(path, uid, gid)
             os.chown(home / "tmp", uid, gid)
-            kwargs = {"user": uid, "group": gid, "extra_groups": []}
-        argv = [self.python, *KERNEL_ARGV, str(path), "--HistoryManager.hist_file=:memory:"]
+            if role == "grader":
+                # The tests read what learner code wrote, whatever its mode (mkstemp makes 0600
+                # files), as a grader of one uid could: read and search permission checks only.
+                argv = [self.setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                        "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search", "--",
+                        *argv]
+            else:
+                kwargs = {"user": uid, "group": gid, "extra_groups": []}
         proc = subprocess.Popen(argv, cwd=home, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True, umask=0o007, **kwargs)

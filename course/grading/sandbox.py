@@ -45,8 +45,9 @@ UID_COUNT = 999
 #: The uids of one job, in the order of a leased block.
 ROLES = ("executor", "learner", "grader")
 #: What the launcher keeps of root (setpriv's names): start processes as other uids, give them
-#: their folders, stop them. No mount, ptrace, network or module capability.
-LAUNCHER_CAPS = "-all,+setuid,+setgid,+chown,+kill,+dac_override,+fowner,+fsetid"
+#: their folders, stop them, and hand the grader kernel read access to learner files
+#: (dac_read_search). No mount, ptrace, network or module capability.
+LAUNCHER_CAPS = "-all,+setuid,+setgid,+chown,+kill,+dac_override,+fowner,+fsetid,+dac_read_search"
 CPU_PERIOD_US = 100_000
 LOCK_DIR = Path(tempfile.gettempdir()) / "course-grading-uids"
 CGROUP_NAME = "course-grading"

@@ -63,6 +63,7 @@ def settle(nb: NotebookNode, notebook: str, *, partial: set[str], flags: list[di
         outputs = list(cell.get("outputs", []))
         failed = any(o.get("output_type") == "error" for o in outputs)
         results = [o for o in outputs if o.get("output_type") == "execute_result"]
+        keep = None  # the one execute_result nbgrader may read as a score
         if gid in partial and results and not failed:
             score = _reported_score(results[-1])
             if score is None or not 0 <= score <= points:
@@ -70,14 +71,15 @@ def settle(nb: NotebookNode, notebook: str, *, partial: set[str], flags: list[di
                 message = (f"the test reported the score {shown!r}, which is not a number from 0 "
                            f"to {points:g}; this criterion scores 0 until an instructor looks at it")
                 new.append({"criterion": gid, "notebook": notebook, "message": message})
-                outputs.append(error_output("ScoringError", message))
-        else:
-            for i, out in enumerate(outputs):
-                if out.get("output_type") == "execute_result":
-                    outputs[i] = nbformat.v4.new_output("display_data", data=out.get("data", {}),
-                                                        metadata=out.get("metadata", {}))
-        if gid in flagged:
-            outputs.append(error_output("IntegrityFlag", flagged[gid]))
+                outputs.insert(0, error_output("ScoringError", message))
+            else:
+                keep = results[-1]
+        for i, out in enumerate(outputs):
+            if out.get("output_type") == "execute_result" and out is not keep:
+                outputs[i] = nbformat.v4.new_output("display_data", data=out.get("data", {}),
+                                                    metadata=out.get("metadata", {}))
+        if gid in flagged:  # first: nbgrader stops at the first error or execute_result
+            outputs.insert(0, error_output("IntegrityFlag", flagged[gid]))
         cell.outputs = outputs
     return new
 
