@@ -31,10 +31,13 @@ import math
 import socket
 import struct
 import sys
+import threading
 from typing import Any, Protocol
 
 MAX_FRAME = 64 * 1024 * 1024
 MAX_DEPTH = 100
+#: Handles one value may hold (each becomes a proxy object on the receiving side).
+MAX_HANDLES = 100_000
 _HEADER = struct.Struct(">I")
 #: Type names sent with a handle: enough of the MRO to name it and its bases.
 MAX_MRO = 12
@@ -360,8 +363,10 @@ class Decoder:
 
     def __init__(self, peer: Peer) -> None:
         self.peer = peer
+        self._count = threading.local()
 
     def decode(self, x: Any) -> Any:
+        self._count.handles = 0  # per thread: one Decoder serves every thread of a connection
         return self._dec(x, 0)
 
     def _dec(self, x: Any, depth: int) -> Any:
@@ -536,6 +541,9 @@ class Decoder:
 
     # -- objects that stay where they are
     def _tag_h(self, x: dict, depth: int) -> Any:
+        self._count.handles = getattr(self._count, "handles", 0) + 1
+        if self._count.handles > MAX_HANDLES:
+            raise BoundaryError(f"more than {MAX_HANDLES} objects in one value")
         ident = _field(x, "id", int)
         types = _types(x.get("t"))
         if "x" in x:

@@ -93,8 +93,13 @@ class GraderSide(Connection):
             return None
 
     def _stays_here(self, obj: Any) -> bool:
-        if isinstance(obj, types.MethodType | functools.partial):
-            return True  # bound to the test's state (fake.now) or made by the test
+        if isinstance(obj, types.MethodType):
+            owner = obj.__self__
+            # a library's classmethod (redis.Redis.from_url) is a constructor: by value, by name;
+            # a method bound to an instance keeps that instance's state here (fake.now, rc.get)
+            return not isinstance(owner, type) or self._is_test_class(owner)
+        if isinstance(obj, functools.partial):
+            return True
         if isinstance(obj, types.FunctionType):
             return getattr(obj, "__module__", None) in self.test_modules or "<locals>" in obj.__qualname__
         if isinstance(obj, types.BuiltinMethodType) and not isinstance(

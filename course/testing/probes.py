@@ -1,7 +1,8 @@
 """Probes: small library functions a test runs where the learner's code runs (`on_learner`).
 
 They observe what behaviour alone cannot show (which rows a search fitted each forest on, whether
-an API key check reaches `hmac.compare_digest`). In grading their answers come from the learner's
+an API key check reaches `hmac.compare_digest`), or run a timed workload next to the code it
+times (`call_each`: the test measures the wall clock around one call). In grading their answers come from the learner's
 process and may lie, so a criterion judged by a probe is one a learner could as easily meet for
 real; every other check rests on behaviour.
 """
@@ -70,6 +71,13 @@ def watch_fits(cls: type) -> Iterator[list[tuple[Any, int]]]:
     finally:
         recorder.stop()
         fits.extend(tuple(pair) for pair in recorder.records())
+
+
+def call_each(fn: Any, arguments: list[Any]) -> None:
+    """fn(argument) for each argument, in order, where the learner's code runs (a timed workload
+    measured from outside: one crossing of the boundary instead of one per call)."""
+    for argument in arguments:
+        fn(argument)
 
 
 def _filled(cell: Any) -> bool:

@@ -54,8 +54,8 @@ def on_learner(fn: Any, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     module = getattr(fn, "__module__", None)
     qualname = str(getattr(fn, "__qualname__", "<lambda>"))
-    if module in (None, "__main__", conn.namespace.get("__name__")) or "<" in qualname or isinstance(
-            fn, types.MethodType):
+    bound_to_object = isinstance(fn, types.MethodType) and not isinstance(fn.__self__, type)
+    if module in (None, "__main__", conn.namespace.get("__name__")) or "<" in qualname or bound_to_object:
         raise TypeError("on_learner runs library functions (importable by name), not code of the test")
     from course.boundary import services
 

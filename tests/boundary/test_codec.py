@@ -204,3 +204,11 @@ def test_a_peer_that_closes_mid_frame_is_an_error_not_a_hang():
     a.close()
     with b, pytest.raises(BoundaryError, match="closed"):
         read_frame(b)
+
+
+def test_a_value_with_too_many_handles_is_refused():
+    from course.boundary.codec import MAX_HANDLES
+
+    many = [{"$": "h", "id": i, "t": [["m", "X"]]} for i in range(MAX_HANDLES + 1)]
+    with pytest.raises(BoundaryError, match="objects in one value"):
+        Decoder(Tables()).decode(many)
