@@ -152,7 +152,7 @@ def _append(nb: NotebookNode, code: str) -> NotebookNode:
 
 #: Prints what the attack gathered, base64-encoded after "LEAK:" (tests decode it).
 PRINT_LEAK = """import base64, os, time
-_end = time.monotonic() + 6
+_end = time.monotonic() + 30
 while os.path.exists("/tmp/rt-injected") and not os.path.exists("/tmp/rt-stolen") and time.monotonic() < _end:
     time.sleep(0.1)
 for _path in ("/tmp/rt-leak.txt",):
@@ -281,7 +281,7 @@ REDIS_TAKEOVER = {
                   "        pass  # no RedisModule_OnLoad: the constructor has already run"),
 }
 WAIT_INJECTED = """import os, time
-_end = time.monotonic() + 7
+_end = time.monotonic() + 30
 while not os.path.exists("/tmp/rt-injected") and time.monotonic() < _end:
     time.sleep(0.1)
 print("grader uid code ran:", open("/tmp/rt-whoami").read() if os.path.exists("/tmp/rt-whoami") else None)"""
