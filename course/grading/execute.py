@@ -117,7 +117,8 @@ def _execute(job: dict, names: list[str], box: Sandbox) -> dict:
         read_fd, write_fd = os.pipe()
         uids = ({role: [uid, uid] for role, uid in box.uids.items()} if box.uids else None)
         config = {"jobdir": str(jobdir), "uids": uids, "env": _environment(jobdir),
-                  "python": sys.executable, "setpriv": shutil.which("setpriv")}
+                  "python": sys.executable, "setpriv": shutil.which("setpriv"),
+                  "sandboxed": box.mode == "sandbox"}
         inner = [sys.executable, "-I", "-m", "course.grading.launcher", json.dumps(config),
                  str(write_fd)]
         try:

@@ -255,6 +255,8 @@ class NotebookRun:
 
     async def start(self) -> None:
         self.dirs = self.job.channel.request("notebook", index=self.index)["dirs"]
+        if not self.steps:  # nothing to run (a notebook of written answers): no kernel
+            return
         roles = ["learner", "grader"] if self.tests else ["learner"]
         for role in roles:
             self.clients[role] = self.client(role)

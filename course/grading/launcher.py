@@ -61,6 +61,8 @@ class Launcher:
         self.env: dict[str, str] = config["env"]
         self.python: str = config["python"]
         self.setpriv: str = config.get("setpriv") or "setpriv"
+        #: in bubblewrap, /tmp and /dev/shm are the sandbox's own (never the host's)
+        self.sandboxed: bool = bool(config.get("sandboxed"))
         self.layout: Layout | None = None
         self.kernels: dict[str, subprocess.Popen] = {}
 
@@ -84,6 +86,8 @@ class Launcher:
         self.stop_all()
         if self.layout is not None:
             shutil.rmtree(self.layout.base, ignore_errors=True)
+        if self.sandboxed:  # the sandbox's own /tmp and /dev/shm: nothing carries over either
+            _empty(Path("/tmp"), Path("/dev/shm"))
         layout = Layout(self.jobdir, index)
         layout.base.mkdir(mode=0o755)
         os.chmod(layout.base, 0o755)
@@ -200,14 +204,15 @@ class Launcher:
                     os.killpg(proc.pid, signal.SIGKILL)
                 except OSError:
                     pass
-        if self.uids is not None:
-            for role in ROLES:
-                self._kill_uid(role)
-        for proc in self.kernels.values():
+        for proc in self.kernels.values():  # reap them, so that only strays are left
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
+        if self.uids is not None:
+            for role in ROLES:
+                if _processes_of(self._ids(role)[0]):
+                    self._kill_uid(role)
         self.kernels = {}
         return {}
 
@@ -226,16 +231,35 @@ class Launcher:
         raise ValueError(f"unknown request {op!r}")
 
 
+def _empty(*folders: Path) -> None:
+    """Remove what is in `folders`, except what leads to a mount (the read-only system)."""
+    with open("/proc/self/mountinfo") as handle:
+        mounts = [line.split()[4] for line in handle if len(line.split()) > 4]
+    for folder in folders:
+        for entry in folder.iterdir() if folder.is_dir() else []:
+            if any(m == str(entry) or m.startswith(f"{entry}/") for m in mounts):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
 def _processes_of(uid: int) -> list[int]:
+    """Live processes of `uid` (zombies, already dead, do not count)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            if os.stat(f"/proc/{entry}").st_uid == uid:
-                found.append(int(entry))
-        except OSError:
+            if os.stat(f"/proc/{entry}").st_uid != uid:
+                continue
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                state = handle.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
             continue
+        if state not in (b"Z", b"X"):
+            found.append(int(entry))
     return found
 
 

@@ -350,8 +350,8 @@ class Sandbox:
         self.applied = ["rlimit address space", "rlimit file size", "rlimit CPU time"]
         if self.uids:
             rlimits["RLIMIT_NPROC"] = int(limits["max_processes"])
-            self.applied.insert(0, "separate uids: executor {executor}, learner kernel {learner}, "
-                                   "grader kernel {grader}".format(**self.uids))
+            self.applied.insert(0, "separate uids: executor uid {executor}, learner kernel uid "
+                                   "{learner}, grader kernel uid {grader}".format(**self.uids))
             self.applied.append("rlimit processes (per uid)")
         self.applied += cgroup_applied
         if self.mode == "sandbox":

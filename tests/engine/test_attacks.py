@@ -36,7 +36,7 @@ LEVEL1 = sorted({*attacks.LEVEL1, *attacks.OWN})
 LEVEL2 = "kernelspec-entry-point"
 SECRET = HIDDEN_WORDS.strip("' ")  # "hidden  secret words"
 #: score each attack must get: its answers' honest worth
-FULL = {"reach-others": 4, "correct": 4}
+FULL = {"reach-others": 4, "print-while-tested": 4, "correct": 4}
 
 
 def _hand_in(course: Path, learner: str, level: str, notebooks: dict[str, str]) -> None:
@@ -111,6 +111,7 @@ def test_kernelspec_and_entry_point_reach_no_later_notebook(attacked):
     text = _outputs(course, LEVEL2, "level2", tests=False)
     assert "planted: True" in text  # the attack did write its files...
     assert "stolen files: []" in text and SECRET not in text  # ...which nothing loaded
+    assert "carried over: []" in text  # ...and which the next notebook does not find
 
 
 @pytest.mark.parametrize("learner", [*LEVEL1, LEVEL2])
@@ -127,6 +128,16 @@ def test_test_cells_are_not_seen_by_learner_hooks(attacked):
     [payload] = re.findall(r"LEAK:([A-Za-z0-9+/=]*)", text)
     copied = base64.b64decode(payload + "===").decode()
     assert "as_int" not in copied and "assert_close" not in copied  # no test cell, visible or hidden
+
+
+def test_nothing_printed_while_tests_run_reaches_feedback(attacked):
+    course, *_ = attacked
+    outputs = _outputs(course, "print-while-tested", "level1")
+    feedback = _feedback(course, "print-while-tested", "level1")
+    assert "PRINTED WHILE TESTED 2 2" in outputs  # printed by the learner's own cell: kept
+    for text in (outputs, feedback):
+        assert "PRINTED WHILE TESTED 1 2" not in text  # printed while t_add called add(1, 2)
+        assert "PRINTED WHILE TESTED 40 2" not in text and "hidden" not in text
 
 
 def test_the_scoring_rule_ignores_execute_results(attacked):
