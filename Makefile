@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 13))' 2>/dev/null \
 	  && echo $$p && break; done)
 
-.PHONY: demo test lab lint constraints clean system
+.PHONY: demo test lab hub lint constraints clean system
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or 3.12 is needed (python3.11 / python3.12 on PATH)"; exit 1; }
@@ -27,9 +27,15 @@ demo: system $(STAMP)
 test: system $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# JupyterLab on the learner's workspace/ (made from release/ on the first run, never overwritten).
 # `make lab LAB_ARGS="--no-browser --port 8899"` passes options to `course lab`.
 lab: system $(STAMP)
 	$(BIN)/course lab $(LAB_ARGS)
+
+# JupyterHub for the course on 127.0.0.1:8000 with demo accounts (as root on Linux);
+# `make hub HUB_ARGS="--port 8010"` passes options to `course hub`.
+hub: system $(STAMP)
+	$(BIN)/course hub --demo $(HUB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check course tests bench
@@ -38,5 +44,7 @@ lint: $(STAMP)
 constraints: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^ml-engineer-course' > constraints.txt
 
+# The environment, the demo's scratch course and caches. Never workspace/ or .course/ (a learner's
+# work), nor submitted/, autograded/, feedback/, reports/, roster.csv or gradebook.db (a cohort's).
 clean:
-	rm -rf $(VENV) submitted autograded feedback reports exchange gradebook.db .pytest_cache
+	rm -rf $(VENV) demo .pytest_cache

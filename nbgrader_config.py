@@ -26,8 +26,40 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 # The exchange lives in the repo (git-ignored) so JupyterLab's assignment list works out of the box.
+# A cohort on several machines puts it on a shared volume instead, e.g. "/srv/nbgrader/exchange".
 c.Exchange.root = os.path.join(ROOT, "exchange")
 c.Exchange.path_includes_course = True
+# Several instructors share the course on one machine (deploy/jupyterhub sets COURSE_GROUPSHARED=1
+# for them): what nbgrader writes stays writable by the course's formgrade group.
+c.CourseDirectory.groupshared = os.environ.get("COURSE_GROUPSHARED") == "1"
+
+# --- The exchange: submissions in, feedback out ------------------------------------------------
+# `course collect` refuses an exchange submission whose files belong to another account than the
+# learner it names (nbgrader itself only warns). Set False where learner ids are not account names.
+c.ExchangeCollect.check_owner = True
+# Feedback released to the exchange carries the learner's report, and learners fetch it with it.
+c.ExchangeFactory.release_feedback = "course.exchange.plugins.ReleaseFeedbackWithReport"
+c.ExchangeFactory.fetch_feedback = "course.exchange.plugins.FetchFeedbackWithReport"
+# `course collect --zip FILE LEVEL`: how a file name inside an LMS download names the learner and
+# the notebook (and, with a `timestamp` group, when it was handed in). This one reads
+# "ada/01-ml-fundamentals.ipynb" and "ada_01-ml-fundamentals.ipynb", in any folder.
+c.FileNameCollectorPlugin.named_regexp = (
+    r"^(?:.*/)?(?P<student_id>[a-z0-9][a-z0-9_-]*?)[_/](?P<file_id>[0-9]{2}-[a-z0-9-]+\.ipynb)$")
+
+# --- Due dates and late penalties ---------------------------------------------------------------
+# Due date of each level, ISO 8601 with a UTC offset; a level left out has none (or the one set in
+# formgrader). They go into the gradebook when a level is released, collected or graded.
+c.CourseSchedule.due_dates = {
+    # "level1": "2026-03-02T17:00:00+01:00",
+}
+# What a late submission costs, applied by `course grade` (nbgrader's late submission plugin):
+# "none" (the default), "zero", or "per_day": percent_per_day % of the notebook's score per day or
+# part of a day late, at most max_percent %, after grace_minutes.
+c.AssignLatePenalties.plugin_class = "course.late.LatePenalty"
+c.LatePenalty.penalty_method = "none"
+c.LatePenalty.percent_per_day = 10.0
+c.LatePenalty.max_percent = 100.0
+c.LatePenalty.grace_minutes = 0.0
 
 # --- Release ------------------------------------------------------------------------------------
 c.ClearSolutions.code_stub = {

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from .config import LEVELS, CourseError, check_learner_id, check_level
+from . import scratch
+from .config import LEVELS, CourseError, check_learner_id, check_level, learner_home
 from .feedback import write_feedback
 from .grading import JobResult, grade
 from .nbgrader_app import gradebook
@@ -33,17 +35,33 @@ def level_of(root: Path, notebook: Path, level: str | None = None) -> str:
     raise CourseError(f"{notebook.name} exists in {', '.join(owners)}: say which with --level")
 
 
-def ensure_registered(root: Path, level: str) -> None:
-    """Record the level in the gradebook if it is not there yet (a fresh clone has no gradebook)."""
-    with gradebook(root) as gb:
-        known = {a.name for a in gb.assignments}
-    if level not in known:
-        log.info("recording %s in the gradebook", level)
+def ensure_registered(root: Path, level: str, *, again: bool = False) -> None:
+    """Record the level in the gradebook if it is not there yet (or `again`, after a change),
+    with the due date nbgrader_config.py gives it."""
+    from .schedule import apply_due_dates
+
+    if not again:
+        with gradebook(root) as gb:
+            again = level not in {a.name for a in gb.assignments}
+    if again:
+        log.info("recording %s in the gradebook of %s", level, root)
         register_levels(root, [level])
+    apply_due_dates(root, [level])
 
 
-def check(root: Path, path: Path, learner: str = "me", level: str | None = None) -> JobResult:
-    """Grade a learner's copy of one notebook (or a folder of one level's notebooks)."""
+def check_course(root: Path) -> Path:
+    """The folder of `course check`'s private course (see course.scratch), inside learner_home."""
+    return learner_home(root) / "check"
+
+
+def check(root: Path, path: Path, learner: str = "me", level: str | None = None,
+          step: Callable[[str], None] | None = None) -> JobResult:
+    """Grade a learner's copy of one notebook (or a folder of one level's notebooks).
+
+    Grading happens in a private course (check_course), so the instructor's gradebook,
+    submissions, feedback and reports never see it. `step(description)` is called as each phase
+    starts, for a progress display.
+    """
     check_learner_id(learner)
     path = Path(path)
     if path.is_dir():
@@ -61,12 +79,18 @@ def check(root: Path, path: Path, learner: str = "me", level: str | None = None)
         read_notebook(nb)
         if nb.name not in expected:
             raise CourseError(f"{nb.name} is not a notebook of {lvl} ({', '.join(sorted(expected))})")
-    ensure_registered(root, lvl)
+    step = step or (lambda _what: None)
+    step("preparing your private gradebook")
+    private = check_course(root)
+    changed = scratch.prepare(root, private, "check")
+    ensure_registered(private, lvl, again=lvl in changed)
     with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
         for nb in notebooks:
             shutil.copyfile(nb, Path(tmp) / nb.name)
-        submit(root, lvl, learner, Path(tmp), replace=False)
-    [result] = grade(root, [(learner, lvl)], isolation="best")
+        submit(private, lvl, learner, Path(tmp), replace=False)
+    step(f"running the hidden tests of {lvl}")
+    [result] = grade(private, [(learner, lvl)], isolation="best")
     if result.ok:
-        write_feedback(root, lvl, learner)
+        step("writing your feedback")
+        write_feedback(private, lvl, learner)
     return result

@@ -1,41 +1,155 @@
-"""The `course` command: parses arguments, calls the course's functions, sets the exit code."""
+"""The `course` command: parses arguments, calls the course's functions, sets the exit code.
+
+Start-up stays light, so that `course --help` answers at once: this module imports click and the
+course's settings only; each command imports what it needs (rich, nbgrader, the grader) when it
+runs. bench/cli_startup.py measures it.
+
+Every error reaches the user as one line, `Error: ...`, with a non-zero exit code: 1 for a problem
+to fix, 2 for a command line click cannot parse, 130 after Ctrl-C and 143 after SIGTERM. Passwords
+in URLs are masked in everything printed (course.urls.redact).
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-import subprocess
+import signal
+import stat
 import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
-from .config import LEVELS, CourseError, available_levels, check_learner_id, find_root
-from .notebooks import NotebookError
+from .config import LEVELS, ROOT_ENV, CourseError, check_learner_id, find_root
+from .processes import Signalled, raise_on_signals
 
-console = Console(stderr=False)
-err = Console(stderr=True)
+log = logging.getLogger(__name__)
+
+#: Exit codes of a run stopped by a signal (the shell's convention: 128 + the signal number).
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+@functools.cache
+def _out():
+    from rich.console import Console
+
+    return Console()
+
+
+@functools.cache
+def _err():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _redact(text: str) -> str:
+    from .urls import redact
+
+    return redact(text)
 
 
 def _root() -> Path:
-    return find_root()
+    """The course folder of this run: --course, else COURSE_ROOT, else the one around the cwd."""
+    ctx = click.get_current_context().find_root()
+    origin = ("--course" if ctx.get_parameter_source("course") == click.core.ParameterSource.COMMANDLINE
+              else ROOT_ENV)
+    root = find_root(explicit=ctx.params.get("course"), origin=origin)
+    if root.stat().st_mode & stat.S_ISGID:
+        # a course shared by its instructors' group (deploy/jupyterhub): what any of them, or
+        # root grading for them, writes stays writable by the group and closed to others
+        os.umask(0o007)
+    return root
+
+
+def _verbose() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("verbose"))
 
 
 def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+class _Stopped(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _describe_os_error(exc: OSError) -> str:
+    what = exc.strerror or str(exc)
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{what}".replace("[Errno", "(errno")
+
+
 class CourseGroup(click.Group):
-    """Turns the course's own errors into a one-line message and exit code 1."""
+    """Turns every failure into one line and an exit code; never shows a traceback.
+
+    With --verbose, an unexpected error (a bug of the course) shows its traceback.
+    """
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (CourseError, NotebookError) as exc:
-            raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except CourseError as exc:
+            raise click.ClickException(_redact(str(exc))) from None
+        except KeyboardInterrupt:
+            raise _Stopped("interrupted (Ctrl-C); run the command again to finish its work",
+                           EXIT_INTERRUPTED) from None
+        except Signalled as exc:
+            raise _Stopped(f"stopped by {exc}; run the command again to finish its work",
+                           128 + exc.signum) from None
+        except OSError as exc:
+            raise click.ClickException(_redact(_describe_os_error(exc))) from None
+        except Exception as exc:
+            if _verbose():
+                raise
+            log.debug("unexpected error", exc_info=True)
+            raise click.ClickException(
+                f"unexpected error: {type(exc).__name__}: {_redact(str(exc)) or 'no details'} (run "
+                "again with --verbose to see where it happened, and please report it)") from None
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name or "course", complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+            click.echo(f"Error: {exc.format_message()}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:  # Ctrl-C while click itself was busy (parsing, prompting)
+            click.echo("Error: interrupted (Ctrl-C)", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = _redact(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _redact(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(_RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if verbose
+                                           else "%(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler],
+                        force=True)
+    if not verbose:
+        # nbgrader logs its failures with full tracebacks; the course turns them into one line.
+        logging.getLogger("traitlets").propagate = False
 
 
 LEVEL = click.Choice(LEVELS)
@@ -51,15 +165,23 @@ def _learner(_ctx, _param, value: str | None) -> str | None:
 
 
 @click.group(cls=CourseGroup)
+@click.option("--course", metavar="DIR", envvar=ROOT_ENV,
+              help="The course folder, the one holding nbgrader_config.py (default: $COURSE_ROOT, "
+                   "else the folder you are in or the nearest one above it).")
 @click.option("-v", "--verbose", is_flag=True, help="Log what each step does.")
 @click.version_option(package_name="ml-engineer-course")
-def main(verbose: bool) -> None:
-    """ML Engineer Skills, autograded: release, grade and give feedback on the course."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    if not verbose:
-        # nbgrader logs its failures with full tracebacks; the course turns them into one line.
-        logging.getLogger("traitlets").propagate = False
+def main(course: str | None, verbose: bool) -> None:
+    """ML Engineer Skills, autograded: release, grade and give feedback on the course.
+
+    \b
+    Where files live (see README.md):
+      instructor   the course folder: source/, release/, submitted/, autograded/,
+                   feedback/, reports/, gradebook.db, roster.csv
+      learner      workspace/ (made by `course lab`), and .course/ for `course check`
+      demo         demo/, a scratch course of its own
+    """
+    _setup_logging(verbose)
+    raise_on_signals()  # SIGTERM and SIGHUP unwind like Ctrl-C, then exit 143 / 129
 
 
 @main.command()
@@ -68,39 +190,105 @@ def init() -> None:
     from .init import init_course
 
     counts = init_course(_root())
-    console.print(f"gradebook ready: {counts['levels']} level(s), {counts['learners']} learner(s)")
+    _out().print(f"gradebook ready: {counts['levels']} level(s), {counts['learners']} learner(s)")
 
 
 @main.command()
 @click.argument("level", type=LEVEL, required=False)
-def release(level: str | None) -> None:
-    """Regenerate release/LEVEL (every level when omitted) from source/."""
+@click.option("--exchange/--no-exchange", default=True, show_default=True,
+              help="Also publish to nbgrader's exchange (learners fetch it in the Assignments tab).")
+def release(level: str | None, exchange: bool) -> None:
+    """Regenerate release/LEVEL (every level when omitted) from source/ and publish it.
+
+    Refuses when a release notebook holds someone's work: learners work in workspace/.
+    """
     from .release import release as do_release
 
-    for lvl in do_release(_root(), level):
-        console.print(f"released {lvl} -> release/{lvl}/")
+    root = _root()
+    for lvl in do_release(root, level, exchange=exchange):
+        _out().print(f"released {lvl} -> release/{lvl}/" + (" and the exchange" if exchange else ""))
+
+
+@main.command()
+@click.argument("level", type=LEVEL, required=False)
+@click.option("--zip", "archive", type=click.Path(path_type=Path),
+              help="Collect an LMS download (a zip of notebooks) instead of the exchange; "
+                   "needs LEVEL. File names map to learners by "
+                   "c.FileNameCollectorPlugin.named_regexp in nbgrader_config.py.")
+def collect(level: str | None, archive: Path | None) -> None:
+    """Bring each learner's latest submission of LEVEL (every level when omitted) into submitted/.
+
+    Every submission goes through the checks of `course submit` (learner id, notebook names,
+    valid notebooks, earlier attempts kept); one refused submission never stops the others.
+    """
+    from rich.table import Table
+
+    from .exchange.collect import COLLECTED, REFUSED, collect_exchange, collect_zip
+
+    root = _root()
+    if archive is not None:
+        if level is None:
+            _fail("--zip needs the LEVEL the download is for, e.g. `course collect level1 --zip FILE`")
+        results = collect_zip(root, archive, level)
+    else:
+        results = collect_exchange(root, level)
+    if not results:
+        _out().print("nothing to collect: no learner has submitted"
+                      + (f" {level}" if level else "") + " to the exchange yet")
+        return
+    table = Table(title="Collected submissions")
+    for col in ("learner", "level", "result", "submitted at (UTC)", "note"):
+        table.add_column(col)
+    for r in results:
+        shown = {COLLECTED: "[green]collected[/green]", REFUSED: "[red]refused[/red]"}
+        table.add_row(r.learner, r.level, shown.get(r.status, r.status),
+                      f"{r.submitted_at:%Y-%m-%d %H:%M:%S}" if r.submitted_at else "-", r.note)
+    _out().print(table)
+    refused = [r for r in results if r.status == REFUSED]
+    if refused:
+        _fail(f"{len(refused)} submission(s) refused: "
+              + "; ".join(f"{r.learner} {r.level}: {r.note}" for r in refused))
 
 
 @main.command()
 @click.argument("level", type=LEVEL)
 @click.option("--learner", required=True, callback=_learner, help="Learner id, e.g. ada.")
 @click.option("--from", "from_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder holding the learner's notebooks of LEVEL.")
+              help="Folder holding the learner's notebooks of LEVEL (any folder, the learner's "
+                   "current submission included).")
 def submit(level: str, learner: str, from_dir: Path) -> None:
     """Hand in a learner's notebooks of LEVEL (the previous attempt is kept aside)."""
+    from .submit import missing_notebooks, unexpected_notebooks
     from .submit import submit as do_submit
 
-    dest = do_submit(_root(), level, learner, from_dir)
-    console.print(f"submitted {learner} {level} -> {dest}")
+    root = _root()
+    ignored = unexpected_notebooks(root, level, from_dir) if from_dir.is_dir() else []
+    dest = do_submit(root, level, learner, from_dir)
+    _out().print(f"submitted {learner} {level} -> {dest}")
+    if ignored:
+        _out().print(f"not part of {level}, left out: {', '.join(ignored)}")
+    missing = missing_notebooks(root, level, learner)
+    if missing:
+        _out().print(f"missing, so scored zero: {', '.join(missing)}")
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err,
-                    transient=False)
+def _progress(transient: bool = False):
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), console=_err(), transient=transient)
 
 
-def _summary(results) -> Table:
+def _summary(results):
+    from rich.table import Table
+
     table = Table(title="Grading summary")
     for col in ("learner", "level", "auto score", "result", "notes", "time"):
         table.add_column(col)
@@ -111,8 +299,9 @@ def _summary(results) -> Table:
         if flags:
             notes.append(f"{len(flags)} integrity flag(s): " + "; ".join(
                 (f"{f['criterion']}: " if f.get("criterion") else "") + f["message"] for f in flags[:3]))
-        table.add_row(r.learner, r.level, score, "graded" if r.ok else f"[red]{r.reason}[/red]",
-                      "\n".join(notes) if r.ok else "", f"{r.seconds:.0f} s")
+        table.add_row(r.learner, r.level, score,
+                      "graded" if r.ok else f"[red]{_redact(r.reason)}[/red]",
+                      _redact("\n".join(notes)) if r.ok else "", f"{r.seconds:.0f} s")
     return table
 
 
@@ -136,18 +325,49 @@ def _run_grading(root: Path, pairs: list[tuple[str, str]], workers: int | None =
         task = progress.add_task("grading", total=len(pairs))
         results = do_grade(root, pairs, lambda _r: progress.advance(task), workers=workers,
                            isolation=isolation)
-    console.print(_summary(results))
+    _out().print(_summary(results))
     return results
 
 
-def _run_distributed(root: Path, pairs: list[tuple[str, str]], redis_url: str, **options):
+def _reach_redis(url: str) -> None:
+    """A CourseError, before any progress is shown, when the queue's Redis does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=10).ping()
+    except (OSError, redis.RedisError) as exc:
+        raise CourseError(f"cannot reach Redis at {_redact(url)}: {_redact(str(exc))}") from None
+
+
+def _run_distributed(root: Path, pairs: list[tuple[str, str]], queue_url: str, **options):
     from .grading.distributed import grade_rq
 
+    _reach_redis(queue_url)
     with _progress() as progress:
-        task = progress.add_task(f"grading on RQ workers ({redis_url})", total=len(pairs))
-        results = grade_rq(root, pairs, redis_url, lambda _r: progress.advance(task), **options)
-    console.print(_summary(results))
+        task = progress.add_task(f"grading on RQ workers ({_redact(queue_url)})", total=len(pairs))
+        results = grade_rq(root, pairs, queue_url, lambda _r: progress.advance(task), **options)
+    _out().print(_summary(results))
     return results
+
+
+def _queue_url(value: str | None, origin: str) -> str | None:
+    """The grading queue's Redis URL, checked, and never the notebooks' Redis."""
+    from .urls import NOTEBOOK_REDIS_ENV, check_redis_url, redact, same_redis
+
+    if not value:
+        return None
+    url = check_redis_url(value, origin)
+    notebooks = os.environ.get(NOTEBOOK_REDIS_ENV, "").strip()
+    if notebooks and same_redis(url, notebooks):
+        raise CourseError(
+            f"{origin} {redact(url)} is the notebooks' Redis ({NOTEBOOK_REDIS_ENV}), whose hidden "
+            "tests empty it with flushdb(): give the grading queue a Redis database of its own")
+    return url
+
+
+_QUEUE_HELP = ("Redis of the RQ grading queue, e.g. redis://:PASSWORD@grader.example.org:6379/0 "
+               "(default: $COURSE_QUEUE_URL; never the notebooks' COURSE_REDIS_URL). "
+               "--redis-url is the older name.")
 
 
 @main.command()
@@ -160,9 +380,9 @@ def _run_distributed(root: Path, pairs: list[tuple[str, str]], redis_url: str, *
                    "read the course folder and reach the network).")
 @click.option("--backend", type=click.Choice(["local", "rq"]), default="local", show_default=True,
               help="local: on this machine; rq: on `course worker` processes fed through Redis.")
-@click.option("--redis-url", envvar="COURSE_REDIS_URL",
-              help="Redis the workers listen on (--backend rq; default: $COURSE_REDIS_URL).")
-@click.option("--db-url", envvar="COURSE_DB_URL",
+@click.option("--queue-url", "--redis-url", "queue_url", envvar="COURSE_QUEUE_URL",
+              metavar="URL", help=_QUEUE_HELP + " Only with --backend rq.")
+@click.option("--db-url", envvar="COURSE_DB_URL", metavar="URL",
               help="Gradebook database, e.g. postgresql://grader@db.example.org/course "
                    "(default: $COURSE_DB_URL, else nbgrader_config.py's db_url, SQLite).")
 @click.option("--queue", "queue_name", default="course-grading", show_default=True,
@@ -171,18 +391,22 @@ def _run_distributed(root: Path, pairs: list[tuple[str, str]], redis_url: str, *
               help="Seconds without a heartbeat after which a worker's job is given to another "
                    "(--backend rq; default: 3 of the worker's heartbeats + 5 s).")
 def grade(level: str | None, learner: str | None, workers: int | None,
-          allow_reduced_isolation: bool, backend: str, redis_url: str | None,
+          allow_reduced_isolation: bool, backend: str, queue_url: str | None,
           db_url: str | None, queue_name: str, stale_after: float | None) -> None:
     """Autograde every submitted (learner, level), or only LEVEL / --learner, in a sandbox."""
-    from .check import ensure_registered
-    from .config import DB_URL_ENV, normalize_db_url
-    from .submit import submitted_pairs
+    from .config import DB_URL_ENV
+    from .urls import check_db_url
 
     if db_url:  # every gradebook user of this process (and of nbgrader) reads it from here
-        os.environ[DB_URL_ENV] = normalize_db_url(db_url)
-    if backend == "rq" and not redis_url:
-        _fail("--backend rq needs --redis-url URL (or COURSE_REDIS_URL)")
+        os.environ[DB_URL_ENV] = check_db_url(db_url, "--db-url")
+    queue_url = _queue_url(queue_url, "--queue-url")
+    if backend == "rq" and not queue_url:
+        _fail("--backend rq needs --queue-url URL (or COURSE_QUEUE_URL): the Redis of the "
+              "grading queue, which `course worker` listens on")
     root = _root()
+    from .check import ensure_registered
+    from .submit import submitted_pairs
+
     pairs = submitted_pairs(root, level, learner)
     if not pairs:
         _fail("nothing to grade: no submission under submitted/ matches"
@@ -191,7 +415,7 @@ def grade(level: str | None, learner: str | None, workers: int | None,
         ensure_registered(root, lvl)
     isolation = "best" if allow_reduced_isolation else "sandbox"
     if backend == "rq":
-        results = _run_distributed(root, pairs, redis_url, isolation=isolation,
+        results = _run_distributed(root, pairs, queue_url, isolation=isolation,
                                    queue_name=queue_name, stale_after=stale_after)
     else:
         results = _run_grading(root, pairs, workers, isolation)
@@ -205,25 +429,29 @@ def grade(level: str | None, learner: str | None, workers: int | None,
 
 
 @main.command()
-@click.option("--redis-url", envvar="COURSE_REDIS_URL", required=True,
-              help="Redis of the coordinator, e.g. redis://grader.example.org:6379/0 "
-                   "(default: $COURSE_REDIS_URL).")
+@click.option("--queue-url", "--redis-url", "queue_url", envvar="COURSE_QUEUE_URL",
+              metavar="URL", help=_QUEUE_HELP)
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option("--name", help="Worker name (default: host-pid-random).")
 @click.option("--heartbeat", type=click.IntRange(1, 300), default=10, show_default=True,
               help="Seconds between heartbeats while a job runs.")
 @click.option("--queue", "queue_name", default="course-grading", show_default=True,
               help="RQ queue to work on.")
-def worker(redis_url: str, burst: bool, name: str | None, heartbeat: int, queue_name: str) -> None:
+def worker(queue_url: str | None, burst: bool, name: str | None, heartbeat: int,
+           queue_name: str) -> None:
     """Run an RQ worker that grades jobs of `course grade --backend rq` (sandboxed, as local)."""
+    url = _queue_url(queue_url, "--queue-url")
+    if not url:
+        _fail("`course worker` needs --queue-url URL (or COURSE_QUEUE_URL): the Redis of the "
+              "grading queue that `course grade --backend rq` feeds")
     import redis
 
     from .grading.rq_worker import run_worker
 
     try:
-        run_worker(redis_url, burst=burst, name=name, heartbeat=heartbeat, queue_name=queue_name)
-    except (OSError, redis.ConnectionError) as exc:
-        _fail(f"cannot reach Redis at {redis_url}: {exc}")
+        run_worker(url, burst=burst, name=name, heartbeat=heartbeat, queue_name=queue_name)
+    except (OSError, redis.RedisError) as exc:
+        _fail(f"cannot reach Redis at {_redact(url)}: {_redact(str(exc))}")
 
 
 @main.command()
@@ -231,15 +459,24 @@ def worker(redis_url: str, burst: bool, name: str | None, heartbeat: int, queue_
 @click.option("--learner", callback=_learner, help="Only this learner.")
 @click.option("--model-answers", is_flag=True,
               help="Include model answers and rubrics (for self-paced learners, after grading).")
-def feedback(level: str | None, learner: str | None, model_answers: bool) -> None:
+@click.option("--release", "release_", is_flag=True,
+              help="Also publish it to nbgrader's exchange, report included: learners fetch it "
+                   "from the Assignments tab.")
+def feedback(level: str | None, learner: str | None, model_answers: bool, release_: bool) -> None:
     """Write feedback/<learner>/: per-notebook HTML without hidden tests, report.html/.json, history.json."""
     from .feedback import write_feedback
 
-    written = write_feedback(_root(), level, learner, model_answers=model_answers)
+    root = _root()
+    written = write_feedback(root, level, learner, model_answers=model_answers)
     if not written:
         _fail("no graded submission matches: run `course grade` first")
     for path in written:
-        console.print(f"wrote {path}")
+        _out().print(f"wrote {path}")
+    if release_:
+        from .exchange.publish import release_feedback
+
+        for lvl in release_feedback(root, level, learner):
+            _out().print(f"released the feedback of {lvl} to the exchange")
 
 
 @main.command()
@@ -262,7 +499,7 @@ def report(learner: str | None, group: str | None, cohort: bool) -> None:
         if cohort:
             written.append(build.write_cohort(root))
     for path in written:
-        console.print(f"wrote {path}")
+        _out().print(f"wrote {path}")
 
 
 @main.command()
@@ -270,7 +507,7 @@ def export() -> None:
     """Write reports/grades.csv for an LMS: nbgrader's columns plus one column per criterion."""
     from .reports.build import export as do_export
 
-    console.print(f"wrote {do_export(_root())}")
+    _out().print(f"wrote {do_export(_root())}")
 
 
 @main.command()
@@ -279,14 +516,34 @@ def export() -> None:
               help="Your learner id.")
 @click.option("--level", type=LEVEL, help="The notebook's level, when its folder does not say.")
 def check(path: Path, learner: str, level: str | None) -> None:
-    """Grade your own notebook (or level folder) with the hidden tests, now."""
-    from . import criteria
+    """Grade your own notebook (or level folder) with the hidden tests, now.
+
+    Grading happens in a private gradebook (.course/check/, or $COURSE_HOME/check/): the course's
+    own gradebook, reports and LMS export never see it.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from .check import check as do_check
+    from .check import check_course
 
     root = _root()
-    result = do_check(root, path, learner, level)
+    if not _verbose():  # the table is the whole answer: no stray library warnings around it
+        logging.getLogger().setLevel(logging.ERROR)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=_err(), transient=True) as progress:
+        task = progress.add_task("checking", total=None)
+        result = do_check(root, path, learner, level,
+                          step=lambda what: progress.update(task, description=what))
     if not result.ok:
         _fail(f"your notebook could not be graded: {result.reason}")
+    _show_check(result, path, learner, check_course(root))
+
+
+def _show_check(result, path: Path, learner: str, private: Path) -> None:
+    from rich.table import Table
+
+    from . import criteria
+
     # one notebook checked: show its criteria; the level's other notebooks were not handed in
     stems = None if Path(path).is_dir() else {Path(path).stem}
     shown = [c for c in result.criteria if stems is None or c.id not in criteria.BY_ID
@@ -299,65 +556,124 @@ def check(path: Path, learner: str, level: str | None) -> None:
         table.add_column(col)
     for c in shown:
         mark = "[dim]manual[/dim]" if c.manual else ("✅" if c.passed else "❌")
-        table.add_row(mark, c.id, f"{c.score:g}/{c.max_score:g}", c.message or "")
-    console.print(table)
+        name = criteria.get(c.id).title if c.id in criteria.BY_ID else c.id
+        table.add_row(mark, f"{name}\n[dim]{c.id}[/dim]", f"{c.score:g}/{c.max_score:g}",
+                      c.message or "")
+    out = _out()
+    out.print(table)
     failed = [c for c in auto if not c.passed and c.id in criteria.BY_ID]
     for c in failed:
-        console.print(f"[bold]Hint for {c.id}[/bold] ({criteria.get(c.id).title}): "
-                      f"{criteria.get(c.id).hint}")
+        known = criteria.get(c.id)
+        out.print(f"[bold]Hint for {c.id}[/bold] ({known.title}): {known.hint}")
     if failed:
-        console.print(f'More specific hints in the notebook: hint("{failed[0].id}"), called again '
-                      "for the next level.")
+        out.print(f'More specific hints in the notebook: hint("{failed[0].id}"), called again '
+                  "for the next level.")
     if stems is not None:
-        console.print(f"{result.level} so far: {result.score:g}/{result.max_score:g} points (only "
-                      f"{Path(path).name} was checked; `course check <folder of {result.level}>` "
-                      "grades the whole level)")
-    report = root / "feedback" / learner / "report.html"
-    console.print(f"feedback: {report if report.is_file() else root / 'feedback' / learner}")
+        out.print(f"{result.level} so far: {result.score:g}/{result.max_score:g} points (only "
+                  f"{Path(path).name} was checked; `course check <folder of {result.level}>` "
+                  "grades the whole level)")
+    report = private / "feedback" / learner / "report.html"
+    out.print(f"feedback: {report if report.is_file() else private / 'feedback' / learner}")
 
 
 @main.command()
-@click.option("--port", type=int, default=8888, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8888, show_default=True,
+              help="Port on 127.0.0.1 (used exactly: JupyterLab does not move to another one).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.option("--instructor", is_flag=True, help="Open the course folder with formgrader.")
 def lab(port: int, no_browser: bool, instructor: bool) -> None:
-    """Start JupyterLab on 127.0.0.1: on release/ for learners, the course folder for instructors.
+    """Start JupyterLab on 127.0.0.1: on your workspace/ for learners, the course folder for instructors.
 
-    Learners get nbgrader's assignment list and Validate button; instructors get formgrader and
-    the create-assignment tools. Set JUPYTER_TOKEN to choose the login token.
+    Learners: workspace/ is your own copy of release/, made on the first run; later runs add new
+    notebooks and put a newer version of one you changed beside it (new-release/), never over
+    it. Learners get nbgrader's assignment list and Validate button; instructors get formgrader
+    and the create-assignment tools. Set JUPYTER_TOKEN to choose the login token. Stopping
+    `course lab` (Ctrl-C, or a signal) stops JupyterLab too.
     """
-    from .lab import plan
+    from .lab import check_port, plan
+    from .lab import run as run_lab
 
     root = _root()
+    check_port(port)
     if instructor:
         from .check import ensure_registered
+        from .config import available_levels
 
         for lvl in available_levels(root):
             ensure_registered(root, lvl)  # formgrader lists the levels from the gradebook
+    else:
+        from .workspace import sync
+
+        for line in sync(root).lines():
+            _out().print(line)
     run = plan(root, port, no_browser, instructor)
-    console.print(f"JupyterLab for {'instructors' if instructor else 'learners'} on {run.root_dir} "
-                  f"(Jupyter config: {run.config_dir})")
-    sys.exit(subprocess.call(run.cmd, cwd=run.cwd, env=run.env))
+    _out().print(f"JupyterLab for {'instructors' if instructor else 'learners'} on {run.root_dir} "
+                 f"(Jupyter config: {run.config_dir})")
+    code = run_lab(run)
+    if code >= 128:
+        raise _Stopped(f"stopped by {signal.Signals(code - 128).name}; JupyterLab was shut down",
+                       code)
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--demo", is_flag=True,
+              help="Create demo accounts (demo-learner1, demo-learner2, demo-instructor) with "
+                   "random passwords, kept in .course/hub/state/accounts.txt.")
+@click.option("--learner", "learners", multiple=True, callback=lambda _c, _p, v: tuple(
+    _learner(None, None, x) for x in v), help="A local account that takes the course (created "
+    "with a random password when missing); repeat for more.")
+@click.option("--instructor", "instructors", multiple=True, callback=lambda _c, _p, v: tuple(
+    _learner(None, None, x) for x in v), help="A local account that teaches it (formgrader); "
+    "repeat for more.")
+def hub(port: int, demo: bool, learners: tuple[str, ...], instructors: tuple[str, ...]) -> None:
+    """Start JupyterHub for the course on 127.0.0.1 (deploy/jupyterhub/jupyterhub_config.py).
+
+    Accounts of the Unix group nbgrader-<course> are learners (the Assignments tab), those of
+    formgrade-<course> instructors (formgrader). Needs root on Linux, like any JupyterHub that
+    runs servers as the machine's own accounts.
+    """
+    from .hub.run import plan
+
+    run = plan(_root(), port, demo=demo, learners=learners, instructors=instructors)
+    out = _out()
+    out.print(f"JupyterHub for the course on {run.url} (Ctrl-C stops it)")
+    for name, password in run.created.items():
+        out.print(f"  new account {name}, password {password}")
+    if run.accounts_file.is_file():
+        out.print(f"  accounts made by `course hub`: {run.accounts_file}")
+    sys.stdout.flush()
+    os.chdir(run.cwd)
+    os.execve(run.cmd[0], run.cmd, run.env)
 
 
 @main.command()
 def demo() -> None:
-    """Release the course, grade a sample cohort (two study groups, second attempts) and report."""
+    """Grade a sample cohort (two study groups, second attempts) in demo/ and report on it.
+
+    demo/ is a scratch course of its own, rebuilt on each run: the course's gradebook,
+    submissions, feedback, reports and roster, and a learner's workspace, are never touched.
+    """
     import time
 
-    from .demo import demo_steps, run_demo
+    from .demo import demo_course, demo_steps, run_demo
 
     root = _root()
     started = time.monotonic()
+    course = demo_course(root)
     with _progress() as progress:
-        task = progress.add_task("demo: grading the sample cohort, then reports", total=demo_steps(root))
-        results = run_demo(root, lambda _r: progress.advance(task))
-    console.print(_summary(results))
-    console.print(f"demo done in {time.monotonic() - started:.0f} s. Reports:")
-    console.print(f"  learners: {root / 'feedback'}/<learner>/report.html (and report.json, history.json)")
-    console.print(f"  cohort:   {root / 'reports' / 'cohort.html'}")
-    console.print(f"  groups:   {root / 'reports' / 'groups'}/<group>.html")
-    console.print(f"  LMS CSV:  {root / 'reports' / 'grades.csv'}")
+        task = progress.add_task("demo: grading the sample cohort, then reports",
+                                 total=demo_steps(course))
+        results = run_demo(course, lambda _r: progress.advance(task))
+    out = _out()
+    out.print(_summary(results))
+    out.print(f"demo done in {time.monotonic() - started:.0f} s, in its own course {course} "
+              "(your course folder is untouched). Reports:")
+    out.print(f"  learners: {course / 'feedback'}/<learner>/report.html (and report.json, history.json)")
+    out.print(f"  cohort:   {course / 'reports' / 'cohort.html'}")
+    out.print(f"  groups:   {course / 'reports' / 'groups'}/<group>.html")
+    out.print(f"  LMS CSV:  {course / 'reports' / 'grades.csv'}")
     if any(not r.ok for r in results):
         _fail("some sample learners could not be graded")
 

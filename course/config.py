@@ -14,8 +14,15 @@ COURSE_ID = "ml-engineer-skills"
 LEVELS: tuple[str, ...] = ("level1", "level2", "level3")
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 CONFIG_FILE = "nbgrader_config.py"
-#: Environment variable naming the gradebook database; wins over nbgrader_config.py's db_url.
+#: Environment variable naming the course folder (what `course --course DIR` sets too).
+ROOT_ENV = "COURSE_ROOT"
+#: Environment variable naming the gradebook database; wins over nbgrader_config.py's db_url
+#: (except in a scratch course, whose gradebook is always its own).
 DB_URL_ENV = "COURSE_DB_URL"
+#: Environment variable naming the learner's private state folder (see learner_home).
+HOME_ENV = "COURSE_HOME"
+#: The file that marks a scratch course (course.scratch) and names the command that made it.
+SCRATCH_MARKER = ".course-scratch"
 
 
 class CourseError(Exception):
@@ -44,24 +51,53 @@ class GradingLimits(Configurable):
                 "cpu_cores": self.cpu_cores, "notebook_bytes": self.notebook_bytes}
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The course folder: $COURSE_ROOT, else the nearest folder up from `start` with the config."""
-    env = os.environ.get("COURSE_ROOT")
-    if env:
-        root = Path(env).resolve()
+def find_root(start: Path | None = None, explicit: str | Path | None = None,
+              origin: str = "--course") -> Path:
+    """The course folder: `explicit`, else $COURSE_ROOT, else the nearest folder up from `start`.
+
+    The course folder is the one holding nbgrader_config.py. It is never guessed from where the
+    package was installed: a command run outside a course folder must not write into another one.
+    `origin` names where `explicit` came from, for the error message.
+    """
+    if explicit is None and os.environ.get(ROOT_ENV):
+        explicit, origin = os.environ[ROOT_ENV], ROOT_ENV
+    if explicit is not None and str(explicit).strip():
+        root = Path(explicit).expanduser().resolve()
         if not (root / CONFIG_FILE).is_file():
-            raise CourseError(f"COURSE_ROOT={env} has no {CONFIG_FILE}")
+            what = "does not exist" if not root.exists() else f"has no {CONFIG_FILE}"
+            raise CourseError(f"{origin}={explicit}: {root} {what}, so it is not a course folder "
+                              f"(the course folder is the one holding {CONFIG_FILE})")
         return root
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    packaged = Path(__file__).resolve().parent.parent
-    if (packaged / CONFIG_FILE).is_file():
-        return packaged
     raise CourseError(
-        f"no {CONFIG_FILE} found in {here} or above: run `course` inside the course folder"
+        f"{here} is not inside a course folder (no {CONFIG_FILE} in it or above): run `course` "
+        f"in the course folder, or name it with --course DIR or {ROOT_ENV}=DIR"
     )
+
+
+def learner_home(root: Path | None = None) -> Path:
+    """Where a learner's private state lives: $COURSE_HOME, else <course>/.course, else ~/.course.
+
+    It holds the self-check progress and `course check`'s private gradebook; it is git-ignored and
+    never part of the instructor's course data.
+    """
+    home = os.environ.get(HOME_ENV, "").strip()
+    if home:
+        return Path(home).expanduser()
+    return (root / ".course") if root is not None else Path.home() / ".course"
+
+
+def installed_course() -> Path | None:
+    """The course folder this package was installed from (an editable install), or None.
+
+    Only for reading: the notebooks' self-checks read their visible checks from it when a
+    notebook is opened outside any course folder. No command writes there unless named.
+    """
+    packaged = Path(__file__).resolve().parent.parent
+    return packaged if (packaged / CONFIG_FILE).is_file() else None
 
 
 def normalize_db_url(url: str) -> str:
@@ -72,19 +108,36 @@ def normalize_db_url(url: str) -> str:
     return re.sub(r"^postgres(?:ql)?://", "postgresql+psycopg://", url.strip())
 
 
-def resolve_db_url(config: Config) -> str:
-    """The gradebook URL: $COURSE_DB_URL, else the config's CourseDirectory.db_url, normalized."""
-    url = os.environ.get(DB_URL_ENV) or config.CourseDirectory.get("db_url") or ""
+def is_scratch(root: Path) -> bool:
+    """Whether `root` is a scratch course (the demo's, or `course check`'s private one)."""
+    return (Path(root) / SCRATCH_MARKER).is_file()
+
+
+def resolve_db_url(config: Config, root: Path | None = None) -> str:
+    """The gradebook URL: $COURSE_DB_URL, else the config's CourseDirectory.db_url, normalized.
+
+    A scratch course ignores $COURSE_DB_URL: its gradebook is the one its config names.
+    """
+    from .urls import check_db_url
+
+    env = "" if root is not None and is_scratch(root) else os.environ.get(DB_URL_ENV, "").strip()
+    if env:
+        return check_db_url(env, DB_URL_ENV)
+    url = config.CourseDirectory.get("db_url") or ""
     if not url:
         raise CourseError(f"no gradebook database: set CourseDirectory.db_url in {CONFIG_FILE}")
-    return normalize_db_url(url)
+    return check_db_url(url, f"{CONFIG_FILE}'s CourseDirectory.db_url")
 
 
 def load_config(root: Path) -> Config:
     """nbgrader_config.py of the course, as nbgrader itself reads it, with the gradebook URL resolved."""
-    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    try:
+        config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    except Exception as exc:  # the file is Python: any error can come out of it
+        raise CourseError(f"{Path(root) / CONFIG_FILE} cannot be read: {type(exc).__name__}: "
+                          f"{exc}") from None
     if os.environ.get(DB_URL_ENV) or "db_url" in config.CourseDirectory:
-        config.CourseDirectory.db_url = resolve_db_url(config)
+        config.CourseDirectory.db_url = resolve_db_url(config, root)
     return config
 
 

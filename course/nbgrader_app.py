@@ -32,6 +32,11 @@ def ensure_tools_on_path() -> None:
 def nbgrader_api(root: Path, overrides: Config | None = None, **dirs: str) -> NbGraderAPI:
     """An NbGraderAPI on the course folder; `dirs` overrides CourseDirectory paths (e.g. a temp release)."""
     ensure_tools_on_path()
+    if "db_url" not in dirs:
+        # nbgrader reports a database it cannot reach as "BACK UP your database and run `nbgrader
+        # db upgrade`": open it first, for a message that names the real problem.
+        with gradebook(root):
+            pass
     config = load_config(root)
     Path(config.Exchange.root).mkdir(parents=True, exist_ok=True)
     if overrides is not None:
@@ -57,8 +62,22 @@ def run(result: dict, what: str) -> str:
 
 @contextmanager
 def gradebook(root: Path) -> Iterator[Gradebook]:
-    """The course gradebook (the same database nbgrader and formgrader read)."""
+    """The course gradebook (the same database nbgrader and formgrader read).
+
+    A database that cannot be reached or opened is a CourseError naming it (password masked).
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .urls import redact
+
     ensure_tools_on_path()
     config = load_config(root)
-    with Gradebook(config.CourseDirectory.db_url, config.CourseDirectory.course_id) as gb:
+    url = config.CourseDirectory.db_url
+    try:
+        book = Gradebook(url, config.CourseDirectory.course_id)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise CourseError(f"cannot open the gradebook at {redact(url)}: "
+                          f"{redact(reason[0]) if reason else type(exc).__name__}") from None
+    with book as gb:
         yield gb

@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from .config import CourseError
+
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -21,18 +23,24 @@ END_MARK_SCHEME = "### END MARK SCHEME"
 MIN_SECRET_LINE = 16
 
 
-class NotebookError(ValueError):
+class NotebookError(CourseError, ValueError):
     """A notebook that cannot be read: the message names the file and says what is wrong."""
 
 
 def read_notebook(path: str | Path) -> NotebookNode:
     """Read a notebook, turning every way it can be broken into a NotebookError naming the file."""
     path = Path(path)
+    if path.is_dir():
+        raise NotebookError(f"{path} is a folder, not a notebook")
     if not path.is_file():
         raise NotebookError(f"{path}: no such notebook")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        raise NotebookError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise NotebookError(f"{path} is not valid notebook JSON (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
         raise NotebookError(f"{path} is not valid notebook JSON ({exc})") from None
     if not isinstance(raw, dict) or "cells" not in raw:
         raise NotebookError(f"{path} is JSON but not a notebook (no 'cells' list)")
@@ -63,6 +71,23 @@ def is_graded_cell(cell: NotebookNode) -> bool:
     """Any cell that carries points: autograded tests, manually graded answers and tasks."""
     meta = nbgrader_meta(cell)
     return bool(meta.get("grade")) or bool(meta.get("task"))
+
+
+#: What nbgrader's release leaves in answer cells (ClearSolutions' stubs in nbgrader_config.py).
+STUB_MARKERS = ("YOUR CODE HERE", "YOUR ANSWER HERE")
+
+
+def shows_learner_work(nb: NotebookNode) -> bool:
+    """Whether a release notebook holds someone's work: outputs, or an answer cell without its stub.
+
+    A notebook built by `course release` has neither (a test keeps release/ free of outputs).
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
+            return True
+        if nbgrader_meta(cell).get("solution") and not any(m in cell.source for m in STUB_MARKERS):
+            return True
+    return False
 
 
 def grade_cells(nb: NotebookNode) -> Iterator[tuple[str, NotebookNode]]:

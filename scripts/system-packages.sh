@@ -3,11 +3,12 @@
 #   bubblewrap  - the grading sandbox (course grade)
 #   chromium    - headless browser tests of JupyterLab and of the reports (with an emoji font)
 #   postgresql  - the shared gradebook tests (course grade --db-url postgresql://...)
+#   node-configurable-http-proxy - JupyterHub's proxy (course hub, the cohort tests)
 # Elsewhere (macOS, no root) it says what is missing and carries on: the tests that need a missing
 # package skip with the reason (and fail under CI=true).
 set -uo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(bubblewrap chromium fonts-noto-color-emoji postgresql)
+[ ${#wanted[@]} -gt 0 ] || wanted=(bubblewrap chromium fonts-noto-color-emoji postgresql node-configurable-http-proxy)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -79,12 +79,55 @@ def test_resubmission_keeps_the_previous_attempt(tiny, tmp_path):
     assert len(attempts) == 1 and "return 0" in attempts[0].read_text()
 
 
-def test_check_grades_my_own_copy(tiny, tmp_path):
+def test_resubmitting_the_current_submission_keeps_it_and_each_attempt_its_time(tiny, tmp_path):
+    first = learner_copy(tiny, tmp_path / "r1", "def add(a, b):\n    return a + b")
+    run_course(tiny, "submit", "level1", "--learner", "inplace", "--from", str(first))
+    current = tiny / "submitted" / "inplace" / "level1"
+    made = (current / "timestamp.txt").read_text()
+    notebook = (current / "01-tiny.ipynb").read_bytes()
+    run_course(tiny, "submit", "level1", "--learner", "inplace", "--from", str(current))
+    assert (current / "01-tiny.ipynb").read_bytes() == notebook
+    assert (current / "timestamp.txt").read_text() != made
+    [kept] = (tiny / "submitted" / "inplace" / ".attempts").iterdir()
+    assert (kept / "timestamp.txt").read_text() == made  # filed under the time it was made
+    stamp = made.strip().split(" UTC")[0].replace("-", "").replace(":", "").replace(" ", "T")
+    assert kept.name == "level1-" + stamp.replace(".", "")
+    assert not [p for p in current.parent.iterdir() if p.name.startswith(".incoming")]
+
+
+def test_outside_a_course_folder_every_command_says_how_to_name_one(tiny, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
+    for args in (["export"], ["init"], ["grade"]):
+        out = subprocess.run([sys.executable, "-m", "course", *args], cwd=tmp_path, env=env,
+                             capture_output=True, text=True)
+        assert out.returncode != 0 and "--course DIR" in out.stderr and "COURSE_ROOT" in out.stderr
+        assert "Traceback" not in out.stderr
+    assert not list(tmp_path.iterdir())
+    out = subprocess.run([sys.executable, "-m", "course", "--course", str(tiny), "export"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.returncode == 0 and str(tiny) in out.stdout
+
+
+def test_check_grades_my_own_copy_in_a_private_gradebook(tiny, tmp_path):
+    gradebook_before = (tiny / "gradebook.db").read_bytes()
     mine = learner_copy(tiny, tmp_path / "level1", "def add(a, b):\n    return a - b")
     out = run_course(tiny, "check", str(mine / "01-tiny.ipynb"), "--learner", "me")
     assert "t_add" in out.stdout and "❌" in out.stdout
     assert "add(1, 2) should be 3" in out.stdout
-    assert (tiny / "feedback" / "me" / "report.json").exists()
+    assert "WARNING" not in out.stdout + out.stderr and not out.stderr.strip(), out.stderr
+    private = tiny / ".course" / "check"
+    assert (private / "feedback" / "me" / "report.json").exists()
+    assert str(private / "feedback" / "me" / "report.html") in out.stdout
+    # the instructor's gradebook, submissions and feedback never see a self-check
+    assert (tiny / "gradebook.db").read_bytes() == gradebook_before
+    for place in ("submitted", "autograded", "feedback"):
+        assert not (tiny / place / "me").exists(), place
+    out = run_course(tiny, "check", str(mine / "01-tiny.ipynb"), "--learner", "me")
+    assert "❌" in out.stdout  # a second check reuses the private course
 
 
 @pytest.mark.parametrize(("args", "needle"), [

@@ -49,3 +49,14 @@ def test_criteria_fields_are_valid():
         assert c.id.startswith(c.level.replace("level", "l") + "_"), c
     assert len(criteria.BY_ID) == len(criteria.CRITERIA), "duplicate criterion ids"
     assert abs(sum(criteria.CATEGORY_WEIGHTS.values()) - 1.0) < 1e-12
+
+
+def test_titles_are_unique_and_neutral_and_the_seed_wording_is_kept_apart():
+    titles = Counter(c.title for c in criteria.CRITERIA)
+    assert not [t for t, n in titles.items() if n > 1], "two criteria share a title"
+    for c in criteria.CRITERIA:
+        assert not any(mark in c.title for mark in ("✅", "❌")), f"{c.id}: a title names the skill, not a verdict"
+        assert len(c.title) <= 60, f"{c.id}: titles are short"
+        assert c.seed, f"{c.id}: every criterion names the seed line it maps to"
+    seed_lines = {c.seed for c in criteria.CRITERIA}
+    assert "✅ Correct use of train/test split" in seed_lines and "❌ No logging" in seed_lines

@@ -37,12 +37,13 @@ def test_instructor_config_is_the_other_way_round(tmp_path):
     assert "@jupyter/nbgrader:assignment-list" in disabled
 
 
-def test_plan_serves_release_for_learners_and_the_course_for_instructors(tmp_path, monkeypatch):
+def test_plan_serves_the_workspace_for_learners_and_the_course_for_instructors(tmp_path, monkeypatch):
     course = make_course(tmp_path / "course")
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", "/somewhere/the/user/keeps/theirs")
     learner = plan(course, port=9999, no_browser=True)
-    assert learner.root_dir == course.resolve() / "release"
-    assert f"--ServerApp.root_dir={course.resolve() / 'release'}" in learner.cmd
+    assert learner.root_dir == course.resolve() / "workspace"
+    assert f"--ServerApp.root_dir={course.resolve() / 'workspace'}" in learner.cmd
+    assert "--ServerApp.port=9999" in learner.cmd and "--ServerApp.port_retries=0" in learner.cmd
     assert "--ServerApp.ip=127.0.0.1" in learner.cmd and "--no-browser" in learner.cmd
     assert learner.cmd[:4] == [sys.executable, "-m", "jupyter", "lab"]
     assert learner.env["JUPYTER_CONFIG_DIR"] == str(course.resolve() / ".course" / "jupyter" / "learner")

@@ -208,7 +208,7 @@ def test_learner_lab_config_switches_instructor_tools_off(course):
         for plugin in ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"):
             assert plugin in html, f"{plugin} should be listed in disabledExtensions"
         assert _get(lab.url("/formgrader"))[0] == 404
-        assert _get(lab.url(f"/api/contents/{NOTEBOOK}?content=0"))[0] == 200  # root is release/
+        assert _get(lab.url(f"/api/contents/{NOTEBOOK}?content=0"))[0] == 200  # root is workspace/
         status, body = _get(lab.url("/assignments?course_id=ml-engineer-skills"), timeout=60)
         assert status == 200 and json.loads(body)["success"] is True, body  # the assignment list works
 

@@ -143,9 +143,13 @@ def test_export_has_nbgrader_columns_and_criteria(reported):
     ref = next(r for r in rows if r["student_id"] == "reference" and r["assignment"] == "level1")
     part = next(r for r in rows if r["student_id"] == "partial" and r["assignment"] == "level1")
     # The reference earns every autograded point of level1; its written answers (99-review) wait
-    # for an instructor, so they count in max_score but not yet in score.
+    # for an instructor, so they count in neither score nor max_score yet, as in the reports.
     auto = [c.id for c in criteria.criteria_for(level="level1") if not c.manual]
     manual = [c.id for c in criteria.criteria_for(level="level1") if c.manual]
     assert float(ref["score"]) == sum(float(ref[cid]) for cid in auto) > 0
-    assert manual and float(ref["score"]) < float(ref["max_score"])
+    assert manual and float(ref["score"]) == float(ref["max_score"])
+    assert float(ref["awaiting_instructor_points"]) > 0
+    report = json.loads((reported / "feedback" / "reference" / "report.json").read_text())
+    level1 = report["levels"]["level1"]
+    assert (float(ref["score"]), float(ref["max_score"])) == (level1["score"], level1["max_score"])
     assert part["l1_metrics"] == "0" and float(part["l1_split"]) > 0 and part["l2_rollback"] == ""

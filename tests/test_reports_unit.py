@@ -12,7 +12,7 @@ import pytest
 from course import criteria
 from course.reports import charts, history
 from course.reports.cohort import distribution, group_file, needs_help, pass_rates, sessions
-from course.reports.export import NBGRADER_COLUMNS, criterion_columns, to_csv
+from course.reports.export import AWAITING_COLUMN, NBGRADER_COLUMNS, criterion_columns, to_csv
 from course.reports.model import (
     AWAITING,
     FAILED,
@@ -230,10 +230,29 @@ def test_export_has_nbgrader_columns_then_one_per_criterion():
     text = to_csv(base, people)
     rows = list(csv.reader(io.StringIO(text)))
     assert tuple(rows[0][:len(NBGRADER_COLUMNS)]) == NBGRADER_COLUMNS
-    assert rows[0][len(NBGRADER_COLUMNS):] == criterion_columns(people)
+    assert rows[0][len(NBGRADER_COLUMNS)] == AWAITING_COLUMN
+    assert rows[0][len(NBGRADER_COLUMNS) + 1:] == criterion_columns(people)
     header = rows[0]
     ben = dict(zip(header, rows[2], strict=True))
     assert ben["l1_split"] == "2" and ben["l1_metrics"] == "0" and ben["l2_rollback"] == ""
+
+
+def test_export_totals_are_the_reports_totals_and_written_answers_awaiting_count_in_neither():
+    person = learner("ada", [row("l1_split", PASSED), row("l1_metrics", FAILED),
+                             row("l1_review_portfolio", AWAITING, 0.0, manual=True)])
+    base = [{k: "" for k in NBGRADER_COLUMNS} | {
+        "assignment": "level1", "student_id": "ada", "raw_score": "2", "score": "2",
+        "max_score": "6", "late_submission_penalty": "0"}]
+    [got] = list(csv.DictReader(io.StringIO(to_csv(base, [person]))))
+    lvl = person.levels["level1"]
+    assert (float(got["score"]), float(got["max_score"])) == (lvl.score, lvl.max_score) == (2.0, 4.0)
+    assert got[AWAITING_COLUMN] == "2" and got["l1_review_portfolio"] == ""
+    assert round(100 * float(got["score"]) / float(got["max_score"]), 1) == lvl.percent
+    late = Learner("ada", "Ada", "g1", {"level1": LevelResult("level1", lvl.graded_at, lvl.notebooks,
+                                                              penalty=1.0)})
+    [got] = list(csv.DictReader(io.StringIO(to_csv(base, [late]))))
+    assert (got["raw_score"], got["late_submission_penalty"], got["score"]) == ("2", "1", "1")
+    assert float(got["score"]) == late.levels["level1"].score
 
 
 def test_offline_html_loads_nothing_from_the_network():

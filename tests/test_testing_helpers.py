@@ -365,6 +365,84 @@ def test_fresh_process_runs_main_functions_by_value() -> None:
     assert done.stdout.strip() == "8"
 
 
+PICKLING_CODE = """
+import dataclasses
+import pickle
+from pathlib import Path
+
+@dataclasses.dataclass
+class Entry:
+    version: int
+    note: str
+
+class Store:
+    def __init__(self, root):
+        self.root = Path(root)
+        self.entries = [Entry(1, "first")]
+
+    def save(self):
+        with open(self.root / "store.pkl", "wb") as f:
+            pickle.dump(self, f)  # the whole object, class by reference, as in a notebook
+
+    @classmethod
+    def open(cls, root):
+        with open(Path(root) / "store.pkl", "rb") as f:
+            return pickle.load(f)
+
+def write(root):
+    Store(root).save()
+    return "saved"
+
+def read(root):
+    store = Store.open(root)
+    return [type(store).__name__, store.entries[0].version, store.entries[0].note]
+"""
+
+
+def test_fresh_process_pickles_learner_classes_by_reference_like_a_notebook(tmp_path: Path) -> None:
+    # exec'd like a notebook cell: its classes live in a module the child cannot import
+    namespace: dict[str, Any] = {"__name__": "__learner__"}
+    exec(compile(PICKLING_CODE, "<cell>", "exec", dont_inherit=True), namespace)
+    assert run_in_fresh_process(namespace["write"], str(tmp_path)) == "saved"
+    assert run_in_fresh_process(namespace["read"], str(tmp_path)) == ["Store", 1, "first"]
+
+
+REOPENED_CODE = PICKLING_CODE + """
+class Store(Store):  # a later cell reopens the class to change a method, keeping its name
+    def save(self):
+        self.entries.append(Entry(2, "second"))
+        super().save()
+
+def read_all(root):
+    store = Store.open(root)
+    return [type(store).__name__, [entry.version for entry in store.entries]]
+"""
+
+
+def test_fresh_process_pickles_a_reopened_class_under_its_current_name(tmp_path: Path) -> None:
+    # the name Store is bound to the subclass: that class, not the one it replaced, is pickled
+    namespace: dict[str, Any] = {"__name__": "__learner__"}
+    exec(compile(REOPENED_CODE, "<cell>", "exec", dont_inherit=True), namespace)
+    assert run_in_fresh_process(namespace["write"], str(tmp_path)) == "saved"
+    assert run_in_fresh_process(namespace["read_all"], str(tmp_path)) == ["Store", [1, 2]]
+
+
+def test_fresh_process_pickles_main_classes_by_reference(tmp_path: Path) -> None:
+    code = PICKLING_CODE + textwrap.dedent(
+        """
+        import sys
+        from course.testing import run_in_fresh_process
+        run_in_fresh_process(write, sys.argv[1])
+        print(run_in_fresh_process(read, sys.argv[1]), read(sys.argv[1]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # the notebook's own process reads what the fresh one wrote, and the other way round
+    assert done.stdout.strip() == "['Store', 1, 'first'] ['Store', 1, 'first']"
+
+
 def test_fresh_process_has_its_own_hash_seed() -> None:
     # the parent is a process with a known seed (0); the child gets the default 12345
     code = (
@@ -516,3 +594,50 @@ def test_http_json_sends_custom_headers() -> None:
         assert http_json("GET", url + "/h", headers={"X-Api-Key": "k1"})[1] == {"key": "k1"}
     with pytest.raises(ValueError, match="not both"):
         http_json("POST", url, {"a": 1}, data=b"{}")
+
+
+# ---------------------------------------------------------------- GitHub Actions runs
+
+def _pipeline(rollback_if: Any) -> dict:
+    return {"jobs": {
+        "test": {"steps": [{"run": "pytest"}]},
+        "deploy": {"needs": "test", "if": "github.ref == 'refs/heads/main'", "steps": [{"run": "x"}]},
+        "rollback": {"needs": ["deploy"], "if": rollback_if, "steps": [{"run": "undo"}]},
+    }}
+
+
+def test_workflow_expressions_follow_githubs_rules() -> None:
+    from course.testing.workflow_run import evaluate
+
+    ctx = {"github": {"ref": "refs/heads/main"}, "needs": {"a-b": {"result": "failure"}}}
+    status = {"success": False, "failure": True, "always": True, "cancelled": False}
+    assert evaluate("github.ref == 'REFS/heads/main'", ctx, status) is True  # case-insensitive
+    assert evaluate("failure() && needs.a-b.result == 'failure'", ctx, status) is True
+    assert evaluate("needs['a-b'].result != 'success' && !cancelled()", ctx, status) is True
+    assert evaluate("contains(needs.*.result, 'failure')", ctx, status) is True
+    assert evaluate("github.event_name || 'none'", ctx, status) == "none"
+    assert evaluate("(1 == 1.0) && startsWith(github.ref, 'refs/heads/')", ctx, status) is True
+    assert evaluate("secrets.TOKEN", ctx, status) is None
+    with pytest.raises(ValueError):
+        evaluate("github.ref == ", ctx, status)
+
+
+def test_simulated_runs_decide_when_a_rollback_fires() -> None:
+    from course.testing.workflow_run import PULL_REQUEST, PUSH_MAIN, simulate
+
+    def rolls_back(rollback_if: Any, event: Any, failing: set[str]) -> bool:
+        return simulate(_pipeline(rollback_if), event, frozenset(failing)).ran("rollback")
+
+    right = "failure() && needs.deploy.result == 'failure'"
+    for condition in (right, "${{ always() && needs.deploy.result == 'failure' }}"):
+        assert rolls_back(condition, PUSH_MAIN, {"deploy"})
+        assert not rolls_back(condition, PUSH_MAIN, set())
+        assert not rolls_back(condition, PUSH_MAIN, {"test"})
+        assert not rolls_back(condition, PULL_REQUEST, {"test"})
+    # failure() alone also fires when the tests fail: a healthy production rolled back
+    assert rolls_back("failure()", PULL_REQUEST, {"test"})
+    # no status function: GitHub adds success(), so the job is skipped when deploy failed
+    assert not rolls_back("needs.deploy.result == 'failure'", PUSH_MAIN, {"deploy"})
+    assert rolls_back(True, PUSH_MAIN, set()) and not rolls_back(True, PUSH_MAIN, {"deploy"})
+    assert simulate(_pipeline(right), PULL_REQUEST).results == {
+        "test": "success", "deploy": "skipped", "rollback": "skipped"}

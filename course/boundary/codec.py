@@ -1,7 +1,6 @@
-"""The strict codec: length-prefixed JSON frames and the exact types that may cross the boundary.
+"""The strict codec: the exact types that may cross the boundary, inside frames (`frames.py`).
 
-A frame is a 4-byte big-endian length, then that many bytes of UTF-8 JSON (one object). Values
-inside are plain JSON (None, bool, int, str, lists) or tagged objects `{"$": TAG, ...}`:
+Values inside a frame are plain JSON (None, bool, int, str, lists) or tagged objects `{"$": TAG, ...}`:
 
 | tag | value | decoded as |
 |---|---|---|
@@ -26,19 +25,25 @@ unpickles unless its peer allows it (`Peer.unpickle`), which only the learner si
 from __future__ import annotations
 
 import base64
-import json
 import math
-import socket
-import struct
 import sys
 import threading
 from typing import Any, Protocol
 
-MAX_FRAME = 64 * 1024 * 1024
+from course.boundary.frames import (  # noqa: F401 -- frames are part of the codec's interface
+    MAX_FRAME,
+    BoundaryError,
+    close_frame,
+    pack_frame,
+    parse_body,
+    read_frame,
+    read_raw_frame,
+    write_frame,
+)
+
 MAX_DEPTH = 100
 #: Handles one value may hold (each becomes a proxy object on the receiving side).
 MAX_HANDLES = 100_000
-_HEADER = struct.Struct(">I")
 #: Type names sent with a handle: enough of the MRO to name it and its bases.
 MAX_MRO = 12
 _NUMPY_KINDS = set("biufcmMUS")
@@ -46,90 +51,6 @@ _EXTENSION_DTYPES = {
     "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
     "Float32", "Float64", "boolean", "string", "str",
 }
-
-
-class BoundaryError(Exception):
-    """Something that crossed (or tried to cross) the boundary broke its rules."""
-
-
-def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-
-
-def pack_frame(obj: Any, limit: int = MAX_FRAME) -> bytes:
-    """The bytes of one frame holding obj (BoundaryError when it would exceed limit)."""
-    try:
-        body = _dumps(obj)
-    except (TypeError, ValueError) as exc:
-        raise BoundaryError(f"not JSON-serialisable: {exc}") from None
-    if len(body) > limit:
-        raise BoundaryError(f"a frame of {len(body)} bytes is over the {limit}-byte limit")
-    return _HEADER.pack(len(body)) + body
-
-
-def close_frame(token: str = "") -> bytes:
-    """The frame that ends the learner side's serve(token): the executor sends it after a test cell."""
-    return pack_frame({"op": "close", "token": token})
-
-
-def _recv_exactly(sock: socket.socket, n: int) -> bytes:
-    chunks, got = [], 0
-    while got < n:
-        try:
-            chunk = sock.recv(min(n - got, 1 << 20))
-        except OSError as exc:
-            raise BoundaryError(f"the connection failed: {exc}") from None
-        if not chunk:
-            raise BoundaryError("the other side closed the connection")
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
-
-
-def read_raw_frame(sock: socket.socket, limit: int = MAX_FRAME) -> bytes:
-    """One whole frame (header and body), unparsed, after checking its length: what a relay forwards."""
-    header = _recv_exactly(sock, _HEADER.size)
-    (size,) = _HEADER.unpack(header)
-    if size > limit:
-        raise BoundaryError(f"a frame of {size} bytes is over the {limit}-byte limit")
-    return header + _recv_exactly(sock, size)
-
-
-def _no_constant(name: str) -> Any:
-    raise BoundaryError(f"JSON constant {name} is not allowed")
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise BoundaryError(f"duplicate key {key!r} in a frame")
-        out[key] = value
-    return out
-
-
-def parse_body(body: bytes) -> dict[str, Any]:
-    """The JSON object of a frame body; BoundaryError for anything else."""
-    try:
-        obj = json.loads(body.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_pairs)
-    except BoundaryError:
-        raise
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise BoundaryError(f"a frame is not valid JSON: {type(exc).__name__}") from None
-    if type(obj) is not dict:
-        raise BoundaryError("a frame must hold a JSON object")
-    return obj
-
-
-def read_frame(sock: socket.socket, limit: int = MAX_FRAME) -> dict[str, Any]:
-    return parse_body(read_raw_frame(sock, limit)[_HEADER.size:])
-
-
-def write_frame(sock: socket.socket, obj: Any, limit: int = MAX_FRAME) -> None:
-    try:
-        sock.sendall(pack_frame(obj, limit))
-    except OSError as exc:
-        raise BoundaryError(f"the connection failed: {exc}") from None
 
 
 # ---------------------------------------------------------------- values

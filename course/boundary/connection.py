@@ -15,16 +15,12 @@ run on the kernel's main thread, inside `serve()`.
 
 from __future__ import annotations
 
-import builtins
 import itertools
 import logging
 import queue
-import sys
 import threading
 import time
-import traceback
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 from course.boundary.codec import (
@@ -32,84 +28,43 @@ from course.boundary.codec import (
     BoundaryError,
     Decoder,
     Encoder,
-    _types,
     pack_frame,
     read_frame,
     type_names,
 )
+from course.boundary.errors import ErrorMapper
 
 log = logging.getLogger(__name__)
+#: One line per frame sent or received and per serve (off unless COURSE_BOUNDARY_TRACE names a
+#: folder: `trace_to_folder`). For finding a hang, not for grading.
+trace = logging.getLogger("course.boundary.trace")
+
+
+def _summary(msg: dict[str, Any]) -> str:
+    keys = ("op", "id", "re", "chain", "ok", "name", "token")
+    return " ".join(f"{k}={msg[k]}" for k in keys if k in msg)
+
+
+def trace_to_folder(role: str) -> None:
+    """Write this process's boundary trace to $COURSE_BOUNDARY_TRACE/<role>-<pid>.log, if set."""
+    import os
+
+    folder = os.environ.get("COURSE_BOUNDARY_TRACE")
+    if not folder or trace.handlers:
+        return
+    handler = logging.FileHandler(os.path.join(folder, f"{role}-{os.getpid()}.log"))
+    handler.setFormatter(logging.Formatter("%(relativeCreated)d %(threadName)s %(message)s"))
+    trace.addHandler(handler)
+    trace.setLevel(logging.DEBUG)
+    trace.propagate = False
 
 MAIN = "main"
-MAX_MESSAGE = 10_000
-MAX_TRACEBACK = 3_000
 _BROKEN = object()
-
-#: Exceptions an error from the other side may become here (not BaseException-only ones, not the
-#: iteration protocol's, whose meaning would change in the receiving code).
-_BUILTIN_ERRORS = {
-    name: obj for name, obj in vars(builtins).items()
-    if isinstance(obj, type) and issubclass(obj, Exception)
-    and not issubclass(obj, StopIteration | StopAsyncIteration)
-}
 
 
 class _Close:
     def __init__(self, token: str) -> None:
         self.token = token
-
-
-def safe_text(fn: Callable[[], Any], fallback: str) -> str:
-    try:
-        text = fn()
-        return text if type(text) is str else fallback
-    except Exception:  # noqa: BLE001 -- a learner __str__ may raise anything
-        return fallback
-
-
-def _known_exception(module: str, qualname: str) -> type | None:
-    """A grader class for (module, qualname): a builtin error, or one of a library already imported."""
-    if module == "builtins":
-        return _BUILTIN_ERRORS.get(qualname)
-    if module in ("__main__", "") or module not in sys.modules or "<" in qualname:
-        return None
-    obj: Any = sys.modules[module]
-    for part in qualname.split("."):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-    if isinstance(obj, type) and issubclass(obj, Exception) and not issubclass(
-            obj, StopIteration | StopAsyncIteration):
-        return obj
-    return None
-
-
-def _instantiate(cls: type, args: tuple[Any, ...] | None, message: str) -> BaseException:
-    """An instance of cls whose str() is the learner side's message."""
-    for attempt in ([args] if args is not None else []) + [(message,)]:
-        try:
-            exc = cls(*attempt)
-            if str(exc) == message:
-                return exc
-        except Exception:  # noqa: BLE001 -- a constructor with other arguments
-            continue
-    try:
-        shown = type(cls.__name__, (cls,), {"__str__": lambda self: message,
-                                             "__module__": cls.__module__,
-                                             "__qualname__": cls.__qualname__})
-        return shown.__new__(shown)
-    except TypeError:
-        return Exception(message)
-
-
-def _plain_arg(a: Any) -> bool:
-    return a is None or type(a) in (bool, int, float, str, bytes)
-
-
-def _checked_types(raw: Any) -> list[list[str]]:
-    return _types(raw)
-
-
 
 
 class Connection:
@@ -125,6 +80,7 @@ class Connection:
         self.max_workers = max_workers
         self.encoder = Encoder(self)
         self.decoder = Decoder(self)
+        self.errors = ErrorMapper(self.encoder, self.decoder, with_traceback=self.role == "learner")
         self.broken: BaseException | None = None
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
@@ -139,7 +95,6 @@ class Connection:
         self._export_ids: dict[int, int] = {}
         self._export_counter = itertools.count(1)
         # proxies of the other side's objects: id -> proxy (and how often that id arrived)
-        self._exc_classes: dict[tuple[tuple[str, str], ...], type] = {}
         self._proxies: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
         self._released: list[tuple[int, list[int]]] = []
         self._reader = threading.Thread(target=self._read_loop, name=f"boundary-{self.role}-reader",
@@ -220,6 +175,8 @@ class Connection:
                 done, self._released[:] = list(self._released), []
                 msg["rel"] = [[ident, count[0]] for ident, count in done]
             data = pack_frame(msg, self.frame_limit)
+            if trace.handlers:
+                trace.debug("send %s", _summary(msg))
             try:
                 self.sock.sendall(data)
             except OSError as exc:
@@ -293,55 +250,14 @@ class Connection:
             raise BoundaryError("a malformed error reply")
         raise self.rebuild_error(err)
 
-    # -- the other side's errors, rebuilt as exceptions of this side
-    def exception_class(self, types_: list[list[str]]) -> type:
-        chain = [(m, q) for m, q in types_]
-        return self._class_for(chain)
-
-    def _class_for(self, chain: list[tuple[str, str]]) -> type:
-        key = tuple(chain)
-        cached = self._exc_classes.get(key)
-        if cached is not None:
-            return cached
-        module, qualname = chain[0]
-        known = _known_exception(module, qualname)
-        if known is not None:
-            cls = known
-        else:
-            parent = self._class_for(chain[1:]) if len(chain) > 1 else Exception
-            name = qualname.rsplit(".", 1)[-1] or "Error"
-            try:
-                cls = type(name, (parent,), {"__module__": module, "__qualname__": qualname})
-            except TypeError:  # a base that cannot be subclassed
-                cls = type(name, (Exception,), {"__module__": module, "__qualname__": qualname})
-        if len(self._exc_classes) < 5000:
-            self._exc_classes[key] = cls
-        return cls
+    def exception_class(self, types: list[list[str]]) -> type:
+        return self.errors.exception_class(types)
 
     def rebuild_error(self, err: dict[str, Any]) -> BaseException:
-        message = err.get("msg") if type(err.get("msg")) is str else ""
-        message = message[:MAX_MESSAGE]
-        try:
-            cls = self.exception_class(_checked_types(err.get("t")))
-        except BoundaryError:
-            cls = Exception
-        exc = _instantiate(cls, self._args(err), message)
-        tb = err.get("tb")
-        if type(tb) is str and tb.strip():
-            exc.add_note("(raised in the learner's notebook)\n" + tb[-3000:].rstrip())
-        return exc
+        return self.errors.rebuild(err)
 
-    def _args(self, err: dict[str, Any]) -> tuple[Any, ...] | None:
-        if "args" not in err:
-            return None
-        try:
-            args = self.decoder.decode(err["args"])
-        except BoundaryError:
-            return None
-        if type(args) is not tuple or not all(_plain_arg(a) for a in args):
-            return None
-        return args
-
+    def describe_error(self, exc: BaseException) -> dict[str, Any]:
+        return self.errors.describe(exc)
 
     # ------------------------------------------------------------ receiving
     def _read_loop(self) -> None:
@@ -371,6 +287,8 @@ class Connection:
         self._fail(BoundaryError("closed by this side"))
 
     def _dispatch(self, msg: dict[str, Any]) -> None:
+        if trace.handlers:
+            trace.debug("recv %s", _summary(msg))
         self._release(msg.pop("rel", None))
         if "re" in msg:
             rid = msg["re"]
@@ -452,22 +370,6 @@ class Connection:
             self._send({"re": rid, "ok": False, "err": self.describe_error(exc)})
         except BoundaryError:
             pass
-
-    def describe_error(self, exc: BaseException) -> dict[str, Any]:
-        err: dict[str, Any] = {
-            "t": type_names(type(exc)),
-            "msg": safe_text(lambda: str(exc), "(the error message could not be shown)")[:MAX_MESSAGE],
-        }
-        try:
-            args = self.encoder.encode(tuple(exc.args))
-            if len(str(args)) < MAX_MESSAGE:
-                err["args"] = args
-        except Exception:  # noqa: BLE001 -- arguments that cannot cross are left out
-            pass
-        if self.role == "learner":
-            tb = safe_text(lambda: "".join(traceback.format_exception(exc)), "")
-            err["tb"] = tb[-MAX_TRACEBACK:]
-        return err
 
     def _decode_args(self, msg: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
         args = self.decoder.decode(msg.get("args", []))

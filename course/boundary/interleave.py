@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from course.boundary import grader, learner
+from course.boundary.connection import trace, trace_to_folder
 from course.boundary.names import learner_names
 from course.boundary.relay import Relay
 
@@ -103,6 +104,7 @@ class _Kernel:
                 if not self.km.is_alive():
                     raise KernelError(f"the {self.name} kernel died") from None
                 if time.monotonic() > deadline:
+                    trace.debug("%s kernel: no reply to %s within the deadline", self.name, msg_id)
                     if interrupted:
                         raise KernelError(f"the {self.name} kernel stopped answering") from None
                     self.km.interrupt_kernel()
@@ -151,6 +153,7 @@ class TwoKernels:
         self.grader = _Kernel("grader", str(cwd))
 
     def start(self) -> None:
+        trace_to_folder("harness")
         self.relay.listen()
         self.learner.start()
         self.grader.start()
@@ -170,6 +173,7 @@ class TwoKernels:
     def run_test(self, source: str) -> CellResult:
         token = uuid.uuid4().hex
         serving = self.learner.send(learner.serve_code(token), silent=True)
+        trace.debug("harness: serve %s sent to the learner kernel", token)
         try:
             refreshed = self.grader.run(grader.before_cell_code(), silent=True, timeout=60)
             if refreshed.status != "ok":
@@ -177,8 +181,10 @@ class TwoKernels:
             else:
                 result = self.grader.run(source, timeout=self.cell_timeout)
         finally:
+            trace.debug("harness: test cell done (%s), close %s", result_status(locals()), token)
             self.relay.close_learner(token)
-        self.learner.reply(serving, timeout=30)
+        served = self.learner.reply(serving, timeout=30)
+        trace.debug("harness: serve %s answered %s %s", token, served.status, served.ename)
         return result
 
     def stop(self) -> None:
@@ -195,6 +201,11 @@ class TwoKernels:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+def result_status(scope: dict[str, Any]) -> str:
+    result = scope.get("result")
+    return getattr(result, "status", "no result")
 
 
 def run_steps(steps: list[Step], kernels: TwoKernels) -> Iterator[tuple[Step, CellResult]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from course.boundary import proxies, services
 from course.boundary.codec import BoundaryError
-from course.boundary.connection import MAIN, Connection, _Close
+from course.boundary.connection import MAIN, Connection, _Close, trace, trace_to_folder
 
 _connection: LearnerSide | None = None
 
@@ -58,17 +58,25 @@ class LearnerSide(Connection):
 
     def serve(self, token: str = "") -> None:
         """Run the grader's main-thread requests here until `close` (with this token) arrives."""
-        while True:
-            msg = self.main_inbox.get()
-            if isinstance(msg, _Close):
-                if msg.token == token:
+        trace.debug("serve %s starts", token)
+        reason = "an exception"
+        try:
+            while True:
+                msg = self.main_inbox.get()
+                if isinstance(msg, _Close):
+                    if msg.token == token:
+                        reason = "its close"
+                        return
+                    trace.debug("serve %s skips a close for %s", token, msg.token)
+                    continue  # a close meant for an earlier, interrupted serve
+                if not isinstance(msg, dict):  # the connection broke
+                    reason = "a broken connection"
                     return
-                continue  # a close meant for an earlier, interrupted serve
-            if not isinstance(msg, dict):  # the connection broke
-                return
-            if "re" in msg:
-                continue
-            self._execute(msg)
+                if "re" in msg:
+                    continue
+                self._execute(msg)
+        finally:
+            trace.debug("serve %s ends on %s", token, reason)
 
 
 class _Unpickler(pickle.Unpickler):
@@ -89,6 +97,7 @@ class _Unpickler(pickle.Unpickler):
 def connect(socket_path: str, namespace: dict[str, Any] | None = None) -> LearnerSide:
     """Connect this (learner) process to the executor's socket and answer requests from now on."""
     global _connection
+    trace_to_folder("learner")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(socket_path)
     if namespace is None:

@@ -9,6 +9,10 @@ What a sample learner hands in for a level is named by a work name:
   that notebook only, <notebook>.untouched hands it in as released, and a notebook with neither
   gets the reference answers.
 
+The demo runs in a scratch course of its own, `demo/` in the course folder (course.scratch),
+rebuilt on every run: it never touches the instructor's gradebook, submissions, feedback, reports
+or roster, nor a learner's workspace.
+
 Each learner lists, per level, the work of each attempt, oldest first: every attempt is graded in
 its own round, so history.json shows the learner's progress. A level without notebooks in
 source/ is skipped, so adding a level to the demo is one line in COHORT.
@@ -27,7 +31,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import MissingEntry
 
-from ..config import available_levels
+from .. import scratch
+from ..config import CourseError, available_levels, is_scratch
 from ..feedback import write_feedback
 from ..grading import JobResult, grade
 from ..init import init_course
@@ -71,6 +76,17 @@ MANUAL_GRADES: tuple[tuple[str, str, str, float, str], ...] = (
     ("ada", "level2", "l2_design_writeup", 3.0,
      "Clear threat model. The latency budget leaves out the feature store lookup: add it."),
 )
+
+
+#: The demo's scratch course, inside the course folder (git-ignored).
+DEMO_FOLDER = "demo"
+
+
+def demo_course(root: Path) -> Path:
+    """The demo's scratch course, emptied and set up afresh from the course at `root`."""
+    folder = Path(root) / DEMO_FOLDER
+    scratch.prepare(root, folder, "demo", fresh=True)
+    return folder
 
 
 def _work_dir(level: str, name: str):
@@ -164,7 +180,12 @@ def demo_steps(root: Path) -> int:
 
 def run_demo(root: Path, progress: Callable[[JobResult | None], None] | None = None
              ) -> list[JobResult]:
-    """Release every level, hand in and grade each round of attempts, then write every report."""
+    """Release every level, hand in and grade each round of attempts, then write every report.
+
+    `root` is the course the demo writes into: demo_course(...), never an instructor's own.
+    """
+    if not is_scratch(root):
+        raise CourseError(f"{root} is not the demo's scratch course: run the demo in demo_course()")
     write_roster(root)
     init_course(root)
     levels = release(root)
@@ -185,4 +206,4 @@ def run_demo(root: Path, progress: Callable[[JobResult | None], None] | None = N
     return results
 
 
-__all__ = ["COHORT", "SampleLearner", "demo_steps", "run_demo"]
+__all__ = ["COHORT", "DEMO_FOLDER", "SampleLearner", "demo_course", "demo_steps", "run_demo"]

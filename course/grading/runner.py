@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..processes import kill_children
 from .execute import execute_job
 from .prepare import prepare_job
 from .record import clean_stale, record_job
@@ -39,14 +40,21 @@ def learner_lock(root: Path, learner: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def run_job(root: Path, level: str, learner: str, sandbox: Sandbox | str = "sandbox") -> JobResult:
-    """Prepare, execute and record one (learner, level); never raises."""
+def run_job(root: Path, level: str, learner: str, sandbox: Sandbox | str = "sandbox",
+            stop: threading.Event | None = None) -> JobResult:
+    """Prepare, execute and record one (learner, level); never raises.
+
+    When `stop` is set while the job runs (the run was interrupted), nothing is recorded.
+    """
     started = time.monotonic()
     try:
         with learner_lock(root, learner):
             clean_stale(Path(root), level, learner)
             job = prepare_job(root, level, learner)
             output = execute_job(job, sandbox=sandbox)
+            if stop is not None and stop.is_set():
+                return JobResult(learner, level, False, "interrupted: nothing recorded",
+                                 time.monotonic() - started)
             result = record_job(root, job, output)
     except Exception as exc:
         log.warning("grading %s %s failed", learner, level, exc_info=True)
@@ -85,9 +93,11 @@ def grade(root: Path, pairs: list[tuple[str, str]],
     cond = threading.Condition()
     report = threading.Lock()
 
+    stop = threading.Event()
+
     def take() -> tuple[int, tuple[str, str]] | None:
         with cond:
-            while pending:
+            while pending and not stop.is_set():
                 for i, (_index, (learner, _level)) in enumerate(pending):
                     if learner not in busy:
                         busy.add(learner)
@@ -95,13 +105,19 @@ def grade(root: Path, pairs: list[tuple[str, str]],
                 cond.wait()
             return None
 
-    def work() -> None:
+    def work(done: threading.Event) -> None:
+        try:
+            _work()
+        finally:
+            done.set()
+
+    def _work() -> None:
         with open_sandbox(mode) as box:
             while (item := take()) is not None:
                 index, (learner, level) = item
                 log.info("grading %s %s", learner, level)
                 try:
-                    result = run_job(root, level, learner, box)
+                    result = run_job(root, level, learner, box, stop)
                 finally:
                     with cond:
                         busy.discard(learner)
@@ -111,10 +127,26 @@ def grade(root: Path, pairs: list[tuple[str, str]],
                     with report:
                         progress(result)
 
-    threads = [threading.Thread(target=work, name=f"grader-{n}", daemon=True) for n in range(workers)]
+    # Waiting on events, not Thread.join(): a join interrupted by Ctrl-C can leave its thread
+    # marked as stopped while it still runs (CPython 3.11), and the clean-up below must wait.
+    finished = [threading.Event() for _ in range(workers)]
+    threads = [threading.Thread(target=work, args=(done,), name=f"grader-{n}", daemon=True)
+               for n, done in enumerate(finished)]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join()
+    try:
+        for done in finished:
+            done.wait()
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): start no new job, stop the running ones without recording
+        # them, and let each worker remove its job folder before the process exits.
+        stop.set()
+        with cond:
+            cond.notify_all()
+        kill_children()
+        deadline = time.monotonic() + 60
+        for done in finished:
+            done.wait(max(0.0, deadline - time.monotonic()))
+        raise
     return [results.get(i) or JobResult(learner, level, False, "not graded: its worker stopped")
             for i, (learner, level) in enumerate(pairs)]

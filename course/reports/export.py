@@ -1,4 +1,10 @@
-"""reports/grades.csv for an LMS: nbgrader's grade export columns plus one column per criterion."""
+"""reports/grades.csv for an LMS: nbgrader's grade export columns plus one column per criterion.
+
+Totals follow the reports' rule (course.reports.model): a written answer that no instructor has
+graded yet counts in neither `score` nor `max_score` until it is graded; its points are in
+`awaiting_instructor_points`. So a learner's score / max_score here is the percentage their
+report shows. Levels not graded yet keep nbgrader's own totals (score 0 of the level's points).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ NBGRADER_COLUMNS: tuple[str, ...] = (
     "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
     "raw_score", "late_submission_penalty", "score", "max_score",
 )
+#: Points of written answers awaiting an instructor: counted in neither score nor max_score.
+AWAITING_COLUMN = "awaiting_instructor_points"
 
 
 def _text(value) -> str:
@@ -54,10 +62,11 @@ def criterion_columns(learners: list[Learner]) -> list[str]:
 
 
 def to_csv(base_rows: list[dict[str, str]], learners: list[Learner]) -> str:
-    """The CSV text: each base row gains the learner's score on each criterion of that level.
+    """The CSV text: each base row, with the report's totals, gains the learner's score on each
+    criterion of that level.
 
-    A cell is empty when the criterion belongs to another level, was not graded, or awaits an
-    instructor.
+    A criterion cell is empty when the criterion belongs to another level, was not graded, or
+    awaits an instructor.
     """
     columns = criterion_columns(learners)
     scores = {
@@ -65,11 +74,20 @@ def to_csv(base_rows: list[dict[str, str]], learners: list[Learner]) -> str:
         for p in learners for lvl in p.levels.values() for c in lvl.criteria
         if c.status != AWAITING
     }
+    levels = {(p.id, lvl.level): lvl for p in learners for lvl in p.levels.values()}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*NBGRADER_COLUMNS, *columns])
+    writer.writerow([*NBGRADER_COLUMNS, AWAITING_COLUMN, *columns])
     for row in base_rows:
-        cells = [row.get(k, "") for k in NBGRADER_COLUMNS]
+        row = dict(row)
+        awaiting = ""
+        graded = levels.get((row["student_id"], row["assignment"]))
+        if graded is not None:  # the report's totals; LevelResult.score is after any penalty
+            raw = sum(c.score for c in graded.criteria if c.counted)
+            row.update(raw_score=f"{raw:g}", late_submission_penalty=f"{graded.penalty:g}",
+                       score=f"{graded.score:g}", max_score=f"{graded.max_score:g}")
+            awaiting = f"{sum(c.max_score for c in graded.criteria if c.status == AWAITING):g}"
+        cells = [row.get(k, "") for k in NBGRADER_COLUMNS] + [awaiting]
         for cid in columns:
             value = scores.get((row["student_id"], row["assignment"], cid))
             cells.append("" if value is None else f"{value:g}")

@@ -9,7 +9,6 @@ nbgrader scored 0 itself counts as graded.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from nbgrader.api import MissingEntry
 
-from .. import criteria
+from .. import criteria, roster
 from ..config import LEVELS
 from ..grading.scores import level_results
 from ..nbgrader_app import gradebook
@@ -44,6 +43,7 @@ class CriterionRow:
     status: str  # PASSED, FAILED or AWAITING
     message: str | None = None
     comment: str | None = None  # the instructor's comment from formgrader
+    seed: str = ""  # the seed line it maps to, in the seed's ✅/❌ wording
 
     @property
     def mark(self) -> str:
@@ -70,6 +70,9 @@ class LevelResult:
     notebooks: tuple[NotebookResult, ...]
     flags: tuple[dict, ...] = ()
     errors: tuple[tuple[str, str], ...] = ()
+    submitted_at: str = ""  # when it was handed in (UTC, ISO 8601), "" when unknown
+    due: str = ""  # the level's due date for this learner (extension included), "" when none
+    penalty: float = 0.0  # points lost to the late-penalty policy
 
     @property
     def criteria(self) -> list[CriterionRow]:
@@ -77,7 +80,8 @@ class LevelResult:
 
     @property
     def score(self) -> float:
-        return sum(c.score for c in self.criteria if c.counted)
+        """Points earned after any late penalty."""
+        return max(0.0, sum(c.score for c in self.criteria if c.counted) - self.penalty)
 
     @property
     def max_score(self) -> float:
@@ -85,7 +89,13 @@ class LevelResult:
 
     @property
     def percent(self) -> float | None:
-        return percent(self.criteria)
+        if self.penalty <= 0:
+            return percent(self.criteria)
+        return round(100.0 * self.score / self.max_score, 1) if self.max_score > 0 else None
+
+    @property
+    def late(self) -> bool:
+        return bool(self.submitted_at and self.due and self.submitted_at > self.due)
 
     @property
     def awaiting(self) -> int:
@@ -140,6 +150,7 @@ def make_row(result, comment: str | None = None, manual_score: float | None = No
         manual=manual, score=float(result.score), max_score=float(result.max_score),
         status=status, message=message if status == FAILED else None,
         comment=(comment or "").strip() or None,
+        seed=known.seed if known else "",
     )
 
 
@@ -156,15 +167,35 @@ def read_grading_record(root: Path, learner: str, level: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _formgrader_data(root: Path, level: str, learner: str) -> tuple[str, dict, dict]:
-    """(submission timestamp, {grade_id: comment}, {grade_id: manual_score}) from the gradebook."""
+@dataclass(frozen=True)
+class _Submission:
+    """What the gradebook says of one learner's submission of a level."""
+
+    timestamp: str = ""  # ISO 8601 with its UTC offset
+    graded_fallback: str = ""  # what history has always used when grading.json has no time
+    due: str = ""
+    penalty: float = 0.0
+    comments: dict = field(default_factory=dict)
+    manual: dict = field(default_factory=dict)
+
+
+def _utc(when) -> str:
+    """A gradebook time (naive UTC) as ISO 8601 UTC, "" for None."""
+    return when.isoformat(timespec="seconds") + "+00:00" if when else ""
+
+
+def _formgrader_data(root: Path, level: str, learner: str) -> _Submission:
+    """The submission's time, due date, late penalty and formgrader's comments and manual scores."""
     comments, manual = {}, {}
     with gradebook(root) as gb:
         try:
             submission = gb.find_submission(level, learner)
         except MissingEntry:
-            return "", {}, {}
+            return _Submission()
         stamp = submission.timestamp.isoformat() if submission.timestamp else ""
+        when = _utc(submission.timestamp)
+        due = _utc(submission.duedate)
+        penalty = float(submission.late_submission_penalty or 0.0)
         for nb in submission.notebooks:
             for comment in nb.comments:
                 if comment.manual_comment:
@@ -172,7 +203,7 @@ def _formgrader_data(root: Path, level: str, learner: str) -> tuple[str, dict, d
             for grade in nb.grades:
                 if grade.manual_score is not None:
                     manual[grade.name] = float(grade.manual_score)
-    return stamp, comments, manual
+    return _Submission(when, stamp, due, penalty, comments, manual)
 
 
 def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
@@ -184,7 +215,8 @@ def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
     errors = record.get("errors") or {}
     if not results and not errors:
         return None
-    stamp, comments, manual = _formgrader_data(root, level, learner)
+    sub = _formgrader_data(root, level, learner)
+    stamp, comments, manual = sub.graded_fallback, sub.comments, sub.manual
     by_notebook: dict[str, list[CriterionRow]] = {}
     for r in results:
         name = r.notebook.split("/", 1)[1]
@@ -198,18 +230,13 @@ def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
     flags = tuple(f for f in record.get("flags") or [] if isinstance(f, dict))
     return LevelResult(level=level, graded_at=str(record.get("graded_at") or stamp),
                        notebooks=notebooks, flags=flags,
-                       errors=tuple(sorted((str(k), str(v)) for k, v in errors.items())))
+                       errors=tuple(sorted((str(k), str(v)) for k, v in errors.items())),
+                       submitted_at=sub.timestamp, due=sub.due, penalty=sub.penalty)
 
 
 def read_roster(root: Path) -> dict[str, dict[str, str]]:
     """learner_id -> {"name", "group"} from roster.csv ({} when there is none)."""
-    path = root / "roster.csv"
-    if not path.is_file():
-        return {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {row["learner_id"]: {"name": (row.get("name") or "").strip(),
-                                    "group": (row.get("group") or "").strip()}
-                for row in csv.DictReader(fh) if row.get("learner_id")}
+    return {m.learner_id: {"name": m.name, "group": m.group} for m in roster.read_roster(root)}
 
 
 def graded_learners(root: Path) -> list[str]:

@@ -26,11 +26,19 @@ def _env() -> Environment:
                       keep_trailing_newline=True)
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:g}\u00a0%"
     env.filters["pts"] = lambda v: f"{v:g}"
+    env.filters["when"] = when
     env.globals["level_title"] = lambda lvl: LEVEL_TITLES.get(lvl, lvl)
     env.globals["group_file"] = group_file
     env.globals["icon"] = icon
     env.filters["plain_title"] = plain_title
     return env
+
+
+def when(iso: str | None) -> str:
+    """An ISO 8601 UTC time as "2026-03-02 16:00 UTC"."""
+    if not iso:
+        return "–"
+    return iso[:16].replace("T", " ") + (" UTC" if iso.endswith(("+00:00", "Z")) else "")
 
 
 _ICONS = {
@@ -54,12 +62,17 @@ def plain_title(title: str) -> str:
     return title.replace("✅ ", "").replace("❌ ", "").strip()
 
 
-def seed_kind(title: str) -> str:
-    if title.startswith("✅"):
+def seed_kind(seed: str) -> str:
+    """What a criterion is in the seed's terms, from the seed line it maps to."""
+    if seed.startswith("✅"):
         return "seed criterion"
-    if title.startswith("❌"):
+    if seed.startswith("❌"):
         return "seed gap to close"
-    return "course check"
+    if seed.startswith("(extension)"):
+        return "course extension"
+    if seed.startswith("(quality bar)"):
+        return "quality bar"
+    return "seed assessment" if seed else "course check"
 
 
 def criterion_dict(c: CriterionRow) -> dict:
@@ -67,7 +80,7 @@ def criterion_dict(c: CriterionRow) -> dict:
             "hint": c.hint, "path_step": c.path_step, "manual": c.manual, "score": c.score,
             "max_score": c.max_score, "status": c.status, "passed": c.status == "passed",
             "needs_manual_grade": c.status == "awaiting", "mark": c.mark,
-            "kind": seed_kind(c.title),
+            "kind": seed_kind(c.seed), "seed": c.seed,
             "message": c.message, "comment": c.comment}
 
 
@@ -93,6 +106,8 @@ def learner_data(person: Learner, history: list[dict]) -> dict:
         levels[lvl.level] = {
             "score": lvl.score, "max_score": lvl.max_score, "percent": lvl.percent,
             "manual_pending": lvl.awaiting, "graded_at": lvl.graded_at,
+            "submitted_at": lvl.submitted_at or None, "due": lvl.due or None,
+            "late": lvl.late, "late_penalty": lvl.penalty,
             "flags": [dict(f) for f in lvl.flags], "errors": dict(lvl.errors),
             "notebooks": [{"name": nb.name, "error": nb.error,
                            "criteria": [c.id for c in nb.criteria]} for nb in lvl.notebooks],
@@ -128,7 +143,10 @@ def _history_chart(history: list[dict], chart_id: str) -> tuple:
                              x_labels=labels)
 
 
-def render_learner(person: Learner, history: list[dict], feedback_dir: Path) -> str:
+def render_learner(person: Learner, history: list[dict], feedback_dir: Path, *,
+                   link_level: str | None = None) -> str:
+    """The learner's report page. With `link_level`, it links only that level's notebook pages,
+    by file name: the copy published to the exchange sits beside them."""
     data = learner_data(person, history)
     profile = data["skill_profile"]
     bars = [charts.Bar(c["title"], c["percent"], f"weight {c['weight'] * 100:g} %")
@@ -140,10 +158,13 @@ def render_learner(person: Learner, history: list[dict], feedback_dir: Path) -> 
                          for b in bars))
     links = {}
     for lvl in person.levels.values():
+        if link_level and lvl.level != link_level:
+            continue
         for nb in lvl.notebooks:
             page = feedback_dir / lvl.level / f"{nb.name}.html"
             if page.is_file():
-                links[f"{lvl.level}/{nb.name}"] = f"{lvl.level}/{nb.name}.html"
+                links[f"{lvl.level}/{nb.name}"] = (f"{nb.name}.html" if link_level
+                                                   else f"{lvl.level}/{nb.name}.html")
     return _env().get_template("learner.html").render(
         d=data, person=person, profile_chart=profile_chart, links=links,
         history_chart=_history_chart(history, "history") if history else None,

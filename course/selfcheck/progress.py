@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from course.config import CourseError, find_root
+from course.config import CourseError, find_root, learner_home
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +28,11 @@ FILE_NAME = "progress.json"
 
 
 def progress_path() -> Path:
-    home = os.environ.get("COURSE_HOME")
-    if home:
-        return Path(home).expanduser() / FILE_NAME
     try:
-        return find_root() / ".course" / FILE_NAME
+        root = find_root()
     except CourseError:
-        return Path.home() / ".course" / FILE_NAME
+        root = None
+    return learner_home(root) / FILE_NAME
 
 
 def load(path: Path | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course import criteria
-from course.config import CourseError, find_root
+from course.config import CourseError, find_root, installed_course
 from course.notebooks import (
     is_answer_cell,
     is_test_cell,
@@ -176,7 +176,10 @@ def checkers_of(notebook: str, root: Path | None = None) -> dict[str, Checker]:
         try:
             root = find_root()
         except CourseError as exc:
-            raise CheckUnavailable(str(exc)) from None
+            # checks only read notebooks: the course the package came from will do
+            root = installed_course()
+            if root is None:
+                raise CheckUnavailable(str(exc)) from None
     path, is_source = _notebook_path(root, notebook)
     return _checkers_of(path, is_source, path.stat().st_mtime_ns, notebook)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import ctypes
 import importlib.util
 import logging
 import os
@@ -12,7 +11,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,17 +21,19 @@ from typing import Any, TypeVar
 
 import redis
 
+from course.processes import die_with_parent
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Environment variable naming an existing Redis to use instead of starting one.
+#: Environment variable naming an existing Redis for the notebooks to use instead of starting one.
+#: Never the grading queue's Redis (COURSE_QUEUE_URL, course.urls): hidden tests flushdb() it.
 URL_ENV = "COURSE_REDIS_URL"
 
 _START_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 2.0
 _PORT_ATTEMPTS = 5
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -98,26 +98,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _make_preexec() -> Any:
-    """Return a preexec_fn that makes the server die with this process (Linux), or None."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)  # resolved before fork: no dlopen in the child
-        prctl = libc.prctl
-    except (OSError, AttributeError):
-        log.info("prctl unavailable: redis-server may outlive a killed Python process")
-        return None
-    parent = os.getpid()
-
-    def preexec() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # parent died before prctl took effect
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    return preexec
-
-
 def _answers_ping(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
@@ -147,7 +127,7 @@ def _start_once(binary: str, workdir: str) -> _Server | str:
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
-            preexec_fn=_make_preexec(),
+            preexec_fn=die_with_parent(signal.SIGKILL),
             # own session: a terminal's Ctrl-C meant for Python must not shut the server down
             start_new_session=True,
         )

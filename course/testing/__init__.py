@@ -20,6 +20,7 @@ from course.testing.http import http_json, serve_app
 from course.testing.logs import capture_logs
 from course.testing.plain import to_plain
 from course.testing.remote import (
+    call_many,
     is_instance,
     is_learner_object,
     learner_copy,
@@ -41,6 +42,7 @@ __all__ = [
     "as_tuple",
     "assert_close",
     "assert_equal",
+    "call_many",
     "capture_logs",
     "check",
     "http_json",

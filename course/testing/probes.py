@@ -10,7 +10,9 @@ real; every other check rests on behaviour.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
+import sys
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,11 +75,15 @@ def watch_fits(cls: type) -> Iterator[list[tuple[Any, int]]]:
         fits.extend(tuple(pair) for pair in recorder.records())
 
 
-def call_each(fn: Any, arguments: list[Any]) -> None:
-    """fn(argument) for each argument, in order, where the learner's code runs (a timed workload
-    measured from outside: one crossing of the boundary instead of one per call)."""
-    for argument in arguments:
-        fn(argument)
+def call_each(fn: Any, arguments: list[Any], star: bool = False) -> list[Any]:
+    """[fn(a) for a in arguments] (fn(*a) with star), in order, where the learner's code runs.
+
+    One crossing of the boundary for a whole workload: thousands of calls in a test loop would
+    each cross it, and a workload timed from outside would time the crossings.
+    """
+    if star:
+        return [fn(*argument) for argument in arguments]
+    return [fn(argument) for argument in arguments]
 
 
 def _filled(cell: Any) -> bool:
@@ -129,3 +135,34 @@ def reaches_compare_digest(factory: Any, app: Any) -> bool:
         stack.extend(c.cell_contents for c in obj.__closure__ or () if _filled(c))
         stack.extend(obj.__defaults__ or ())
     return False
+
+
+def calls_compare_digest(app: Any, payload: Any, headers: dict[str, str]) -> bool:
+    """Whether answering one POST /predict calls compare_digest, however the app reaches it."""
+    targets = {id(hmac.compare_digest), id(secrets.compare_digest)}
+    libraries = {"flask", "werkzeug", "itsdangerous"}  # their own uses are not the key check
+    called = []
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        if event == "c_call" and id(arg) in targets:
+            if str(frame.f_globals.get("__name__", "")).split(".")[0] not in libraries:
+                called.append(True)
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        app.test_client().open("/predict", method="POST", data=json.dumps(payload),
+                               content_type="application/json", headers=headers).close()
+    finally:
+        sys.setprofile(previous)
+    return bool(called)
+
+
+def compares_keys_in_constant_time(factory: Any, app: Any, payload: Any,
+                                   header_sets: list[dict[str, str]]) -> bool:
+    """A request with each header set calls compare_digest, or (when it is called from C code such
+    as map or functools.partial, which the profiler cannot see) the app's code reaches it."""
+    if any(calls_compare_digest(app, payload, headers) for headers in header_sets):
+        return True
+    return reaches_compare_digest(factory, app)
+

@@ -26,6 +26,9 @@ EXTRA_HINTS: dict[str, list[str]] = {
         "or converting twice still counts once.",
         "p_pool = total conversions / total users; se = sqrt(p_pool (1 - p_pool) (1/n_a + 1/n_b)); "
         "z = (rate_a - rate_b) / se; p = 2 * norm.sf(abs(z)). Return 1.0 when se is 0.",
+        "The interval is not pooled: half = norm.ppf(0.975) * sqrt(r_a (1 - r_a) / n_a + r_b (1 - "
+        "r_b) / n_b) around r_b - r_a; None for both keys when a variant has no users. "
+        "required_sample_size returns int(math.ceil(...)) of the formula in the notebook.",
     ],
     "l2_monitoring": [
         "edges = np.quantile(reference, np.linspace(0.1, 0.9, 9)); bins = np.searchsorted(edges, "
@@ -114,14 +117,16 @@ EXTRA_HINTS: dict[str, list[str]] = {
         "settings, not in the workflow.",
     ],
     "l2_modern_workflow": [
-        "uses: actions/checkout@v4 and actions/setup-python@v5; add --cov-fail-under=80 (or "
-        "another bar) to the pytest step.",
+        "uses: actions/checkout@v4 (or later) and, if you use it, actions/setup-python@v5 (or "
+        "later); add --cov-fail-under=80 (or another bar) to the pytest step.",
         "Run actionlint on the text of render_workflow() yourself to see what it complains about.",
     ],
     "l2_pipeline_rollback": [
-        "A rollback job with needs: [deploy-production] and if: failure().",
-        "Without a status function (failure(), always()) in if:, GitHub adds success() and the "
-        "job never runs after a failed deployment.",
+        "A rollback job with needs: [deploy-production] and if: failure() && "
+        "needs.deploy-production.result == 'failure'.",
+        "Play it through: a pull request whose unit tests fail makes failure() true in every job "
+        "below test, while deploy-production is skipped. Only a failed deploy-production should "
+        "roll back; without a status function in if:, GitHub adds success() and the job never runs.",
     ],
     "l2_security_scanning": [
         "A security job with a pip-audit (or safety) step and a bandit -r (or semgrep / CodeQL) "

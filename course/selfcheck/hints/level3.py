@@ -55,21 +55,31 @@ EXTRA_HINTS: dict[str, list[str]] = {
     ],
     # --- 02-model-compression ---
     "l3_novel_approach": [
-        "model_size_bytes(model) is exactly len(pickle.dumps(model, protocol=5)).",
-        "To prune, copy the model (copy.deepcopy), set estimators_ to the kept trees and "
-        "n_estimators to their number; at keep_fraction 0.3 the pickle should shrink to about "
-        "a third.",
+        "model_size_bytes(model) is exactly len(pickle.dumps(model, protocol=5)). For "
+        "novel_compress, build both baselines at a tenth of the forest's size first and score "
+        "them on held-out rows: that accuracy plus one point is the bar. Then pickle one tree and "
+        "look at tree.tree_.__getstate__(): how many bytes per node, in which dtypes, and which "
+        "fields does predict read?",
+        "scikit-learn stores 64-bit child indices and counts, a float64 threshold and impurity "
+        "and float64 class values for every node. predict needs only the two children, the "
+        "feature, the threshold and the leaves' class shares: as int16, float32 and uint8 arrays "
+        "they take about a seventh of the bytes, so a tenth of the budget holds most of the "
+        "trees. Walk all rows down a tree with NumPy one level per step, and average the leaf "
+        "class shares over the trees as the forest does.",
     ],
     "l3_implementation": [
         "Score every tree on X_val, y_val (tree.predict returns class indices: map them through "
-        "model.classes_) and keep the int(round(keep_fraction * n)) best, at least one.",
+        "model.classes_) and keep the int(round(keep_fraction * n)) best, at least one, in a new "
+        "list on a copy (pruned.estimators_ = [...]): at keep_fraction 0.3 the pickle shrinks to "
+        "about a third.",
         "For the MLP: per weight matrix, scale = (max - min) / 255, zero_point = "
         "round(-min / scale) - 128, q = clip(round(w / scale) + zero_point, -128, 127) as "
         "np.int8; predict dequantizes (q - zero_point) * scale and runs the forward pass.",
     ],
     "l3_performance_evaluation": [
         "Build a list of candidate levels from least to most compressed (for forests, fractions "
-        "of trees removed such as 0.0, 0.1, ... 0.9) and stop at the first that satisfies both "
+        "of trees removed such as 0.0, 0.1, ... 0.9: start at 0, the original, and keep the "
+        "steps at 0.2 or less) and stop at the first that satisfies both "
         "model_size_bytes(candidate) <= max_bytes and accuracy >= threshold * original.",
         "Return a dict with model, level, size_bytes, accuracy and feasible; when no level "
         "passes, return the original model, its level (0.0, or 64 bits for an MLP), its size "

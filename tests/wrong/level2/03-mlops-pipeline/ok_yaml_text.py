@@ -110,7 +110,7 @@ jobs:
       run: kubectl rollout status deployment/model -n production --timeout=300s
   rollback:
     needs: deploy-production
-    if: failure()
+    if: ${{ always() && needs.deploy-production.result == 'failure' }}
     runs-on: ubuntu-latest
     steps:
     - name: Roll back production

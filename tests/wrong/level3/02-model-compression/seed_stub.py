@@ -1,7 +1,8 @@
 """The seed's NovelOptimizationTechnique, adapted to the notebook's API as little as possible: sizes
 from sys.getsizeof, apply_compression returns the model unchanged (so pruning and quantization
 do nothing), find_optimal_compression answers 0.5 whatever the budget, validate_performance is
-always True, and the seed has no comparison with other methods and no scalability analysis."""
+always True (so the "novel" method hands back the model unchanged), and the seed has no
+comparison with other methods and no scalability analysis."""
 
 FAILS = {"l3_novel_approach", "l3_implementation", "l3_performance_evaluation",
          "l3_baseline_comparison", "l3_scalability_analysis"}
@@ -64,3 +65,7 @@ def compare_with_baselines(model, X_train, y_train, X_val, y_val, max_bytes=None
 
 def scalability_analysis(X_train, y_train, X_val, n_trees=(10, 50, 100, 200), random_state=0):
     return pd.DataFrame(columns=["n_trees", "size_bytes", "latency_ms"])
+
+
+def novel_compress(model, X_train, y_train, X_val, y_val, max_bytes):
+    return NovelOptimizationTechnique().adaptive_compress(model, max_bytes)[0]
