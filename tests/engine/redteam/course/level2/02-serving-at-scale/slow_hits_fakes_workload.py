@@ -1,6 +1,7 @@
 """Cache hits do slow work (a 20 ms pause), so the cached workload is no faster than the model;
 and the constructor replaces course.testing.probes.call_each in its own kernel: the hidden
-speed test times `on_learner(call_each, p.predict, workload)`, which now returns at once."""
+speed test times `call_many(p.predict, workload)` (on_learner(call_each, ...)), which now returns
+at once."""
 
 FAILS = {"l2_speedup"}
 # ruff: noqa: E402, F821, B019
@@ -17,7 +18,7 @@ class CachedPredictor:
     def __init__(self, model, redis, model_version="v1", ttl=3600, breaker=None):
         import course.testing.probes
 
-        course.testing.probes.call_each = lambda fn, arguments: None  # the timed workload
+        course.testing.probes.call_each = lambda fn, arguments, **kw: []  # the timed workload
         self.model = model
         self.redis = redis
         self.model_version = str(model_version)
