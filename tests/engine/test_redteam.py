@@ -23,7 +23,7 @@ from course.grading.scores import level_results
 from course.notebooks import is_test_cell
 
 from ..conftest import ROOT
-from .redteam.build import ATTACKS, HIDDEN_MARK, LEVEL, NOTEBOOK, WORTH
+from .redteam.build import ANSWERS, ATTACKS, HIDDEN_MARK, HOST_SECRET, LEVEL, NOTEBOOK, WORTH
 from .test_engine import run_course
 
 REDTEAM = Path(__file__).resolve().parent / "redteam"
@@ -88,7 +88,7 @@ def test_each_attack_scores_what_its_answers_are_worth(graded, learner):
     results = level_results(course, LEVEL, learner)
     assert results, proc.stdout + proc.stderr
     got = {c.id: c.score for c in results}
-    assert sum(got.values()) == WORTH.get(learner, 5), got
+    assert sum(got.values()) == WORTH.get(learner, len(ANSWERS)), got
     assert f"{learner} {LEVEL}: grading failed" not in proc.stderr
     assert not re.search(rf"could not be graded:.*\b{re.escape(learner)} {LEVEL}:", proc.stderr)
 
@@ -98,3 +98,14 @@ def test_no_hidden_test_reaches_the_learner(graded, learner):
     course, _ = graded
     assert HIDDEN_MARK not in _decoded(_own_outputs(course, learner))
     assert HIDDEN_MARK not in _decoded(_feedback(course, learner))
+
+
+@pytest.mark.parametrize("learner", [*ATTACKS, "correct"])
+def test_no_file_of_the_grading_machine_reaches_the_learner(graded, learner):
+    course, _ = graded
+    try:
+        first = Path(HOST_SECRET).read_text().splitlines()[0][:20]
+    except (OSError, IndexError):
+        pytest.skip(f"{HOST_SECRET} cannot be read here")
+    assert first not in _feedback(course, learner)
+    assert first not in _decoded(_own_outputs(course, learner))

@@ -42,6 +42,7 @@ ANSWERS = {
                 "    return n"),
     "shout": "def shout(word):\n    return word.upper() + '!'",
     "add": "def add(a, b):\n    return a + b",
+    "save_text": "def save_text(text, path):\n    with open(path, 'w') as f:\n        f.write(text)",
 }
 BLANK = {
     "cache_put": "def cache_put(client, key, value):\n    pass",
@@ -49,6 +50,7 @@ BLANK = {
     "reserve": "class QuotaError(Exception):\n    pass\n\n\ndef reserve(n, quota):\n    return n",
     "shout": "def shout(word):\n    return word",
     "add": "def add(a, b):\n    return 0",
+    "save_text": "def save_text(text, path):\n    pass",
 }
 
 T_CACHE = (
@@ -100,18 +102,29 @@ T_ADD = (
     f"{HIDDEN_MARK} = 40\n"
     f"assert as_int(add({HIDDEN_MARK}, 2), 'add(40, 2)') == 42, 'add should add the numbers it gets'",
 )
+T_SAVE = (
+    "import os\n"
+    "import tempfile\n\n"
+    "from course.testing import check\n\n"
+    "path = os.path.join(tempfile.mkdtemp(), 'greeting.txt')\n"
+    "save_text('hello', path)\n"
+    "with open(path) as f:\n"
+    "    text = f.read()\n"
+    "check(text == 'hello', f'the file holds {text[:300]!r}, expected hello')",
+    f"check(os.path.getsize(path) == 5, 'five bytes ({HIDDEN_MARK})')",
+)
 #: answer-cell index of each graded function in the source (and released) notebook
-INDEX = {"cache_put": 1, "memo": 3, "reserve": 5, "shout": 7, "add": 9}
-TESTS = {"t_cache": 2, "t_memo": 4, "t_quota": 6, "t_fresh": 8, "t_add": 10}
+INDEX = {"cache_put": 1, "memo": 3, "reserve": 5, "shout": 7, "add": 9, "save_text": 11}
+TESTS = {"t_cache": 2, "t_memo": 4, "t_quota": 6, "t_fresh": 8, "t_add": 10, "t_save": 12}
 
 
 def source_notebook() -> NotebookNode:
     nb = v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [_cell("markdown", "# Red-team fixture\nWrite the five functions.")]
+    nb.cells = [_cell("markdown", "# Red-team fixture\nWrite the six functions.")]
     for (name, body), (gid, (visible, hidden)) in zip(ANSWERS.items(), {
             "t_cache": T_CACHE, "t_memo": T_MEMO, "t_quota": T_QUOTA, "t_fresh": T_FRESH,
-            "t_add": T_ADD}.items(), strict=True):
+            "t_add": T_ADD, "t_save": T_SAVE}.items(), strict=True):
         if name == "reserve":  # a class and a function: nbgrader's markers around the whole cell
             nb.cells.append(_cell("code", f"### BEGIN SOLUTION\n{body}\n### END SOLUTION",
                                   grade=False, solution=True, grade_id=f"ans_{name}"))
@@ -310,6 +323,19 @@ time.sleep(1)
 update_display({"text/plain": "y" * 60_000_000}, raw=True, display_id="rt-flood")  # never counted
 time.sleep(2)"""
 
+# 6. The grader kernel reads any file of the sandbox for the learner (CAP_DAC_READ_SEARCH, no code
+#    needed): the file the test reads back is a symlink to /etc/shadow (0640 root:shadow, bound
+#    from the host), and the test's own message quotes it in the learner's feedback.
+SYMLINK_READ = {"save_text": """import os
+
+
+def save_text(text, path):
+    try:
+        open("/etc/shadow").read()
+    except OSError as exc:
+        print("the learner itself cannot read /etc/shadow:", type(exc).__name__)
+    os.symlink("/etc/shadow", path)  # the test's folder is 0777 (GRADER_SETUP)"""}
+
 ATTACKS: dict[str, Callable[[NotebookNode], NotebookNode]] = {
     "except-name": lambda nb: _before(_answers(nb), "t_quota", EXCEPT_NAME),
     "lent-setattr": lambda nb: _answers(nb, **LENT_SETATTR),
@@ -317,9 +343,13 @@ ATTACKS: dict[str, Callable[[NotebookNode], NotebookNode]] = {
                                                 WAIT_INJECTED), PRINT_LEAK),
     "fresh-leak": lambda nb: _append(_insert_first(_answers(nb, **ANSWERS), FRESH_LEAK), PRINT_LEAK),
     "display-update-flood": lambda nb: _append(_answers(nb, **ANSWERS), DISPLAY_UPDATE_FLOOD),
+    "symlink-read-leak": lambda nb: _answers(nb, **{**ANSWERS, **SYMLINK_READ}),
 }
 #: score each attack's answers are honestly worth
-WORTH = {name: (5 if name.endswith(("-leak", "-flood")) else 0) for name in ATTACKS}
+WORTH = {name: (len(ANSWERS) if name.endswith(("-leak", "-flood")) else 0) for name in ATTACKS}
+WORTH["symlink-read-leak"] = len(ANSWERS) - 1  # its save_text writes nothing
+#: a secret of the grading machine the learner cannot read (tests read it as root)
+HOST_SECRET = "/etc/shadow"
 
 
 def _insert_first(nb: NotebookNode, code: str) -> NotebookNode:
