@@ -27,6 +27,7 @@ demo: system $(STAMP)
 test: system $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# JupyterLab on the learner's workspace/ (made from release/ on the first run, never overwritten).
 # `make lab LAB_ARGS="--no-browser --port 8899"` passes options to `course lab`.
 lab: system $(STAMP)
 	$(BIN)/course lab $(LAB_ARGS)
@@ -43,5 +44,7 @@ lint: $(STAMP)
 constraints: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^ml-engineer-course' > constraints.txt
 
+# The environment, the demo's scratch course and caches. Never workspace/ or .course/ (a learner's
+# work), nor submitted/, autograded/, feedback/, reports/, roster.csv or gradebook.db (a cohort's).
 clean:
-	rm -rf $(VENV) submitted autograded feedback reports exchange gradebook.db .pytest_cache
+	rm -rf $(VENV) demo .pytest_cache

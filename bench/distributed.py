@@ -62,7 +62,7 @@ def tiny_cohort(dest: Path, learners: int) -> Path:
 
 
 def start_workers(url: str, queue: str, n: int) -> list[subprocess.Popen]:
-    cmd = [sys.executable, "-m", "course", "worker", "--redis-url", url, "--queue", queue,
+    cmd = [sys.executable, "-m", "course", "worker", "--queue-url", url, "--queue", queue,
            "--heartbeat", "2"]
     procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
              for _ in range(n)]

@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from .config import LEVELS, ROOT_ENV, CourseError, check_learner_id, find_root
+from .processes import Signalled, raise_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -72,18 +73,6 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-class _Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind (temporary folders are removed on the way) and exit."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def _on_signal(signum: int, _frame) -> None:  # noqa: ANN001 -- a signal handler
-    raise _Terminated(signum)
-
-
 class _Stopped(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
@@ -112,7 +101,7 @@ class CourseGroup(click.Group):
         except KeyboardInterrupt:
             raise _Stopped("interrupted (Ctrl-C); run the command again to finish its work",
                            EXIT_INTERRUPTED) from None
-        except _Terminated as exc:
+        except Signalled as exc:
             raise _Stopped(f"stopped by {exc}; run the command again to finish its work",
                            128 + exc.signum) from None
         except OSError as exc:
@@ -192,11 +181,7 @@ def main(course: str | None, verbose: bool) -> None:
       demo         demo/, a scratch course of its own
     """
     _setup_logging(verbose)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        try:
-            signal.signal(sig, _on_signal)
-        except ValueError:  # not the main thread (click's test runner): keep the defaults
-            break
+    raise_on_signals()  # SIGTERM and SIGHUP unwind like Ctrl-C, then exit 143 / 129
 
 
 @main.command()
@@ -209,7 +194,7 @@ def init() -> None:
 
 
 @main.command()
-@click.argument("level", type=LEVEL, required=False)
+@click.argument("level", type=LEVEL, required=False, metavar="[LEVEL]")
 @click.option("--exchange/--no-exchange", default=True, show_default=True,
               help="Also publish to nbgrader's exchange (learners fetch it in the Assignments tab).")
 def release(level: str | None, exchange: bool) -> None:
@@ -225,7 +210,7 @@ def release(level: str | None, exchange: bool) -> None:
 
 
 @main.command()
-@click.argument("level", type=LEVEL, required=False)
+@click.argument("level", type=LEVEL, required=False, metavar="[LEVEL]")
 @click.option("--zip", "archive", type=click.Path(path_type=Path),
               help="Collect an LMS download (a zip of notebooks) instead of the exchange; "
                    "needs LEVEL. File names map to learners by "
@@ -266,7 +251,7 @@ def collect(level: str | None, archive: Path | None) -> None:
 
 
 @main.command()
-@click.argument("level", type=LEVEL)
+@click.argument("level", type=LEVEL, metavar="LEVEL")
 @click.option("--learner", required=True, callback=_learner, help="Learner id, e.g. ada.")
 @click.option("--from", "from_dir", required=True, type=click.Path(path_type=Path),
               help="Folder holding the learner's notebooks of LEVEL (any folder, the learner's "
@@ -374,7 +359,7 @@ _QUEUE_HELP = ("Redis of the RQ grading queue, e.g. redis://:PASSWORD@grader.exa
 
 
 @main.command()
-@click.argument("level", type=LEVEL, required=False)
+@click.argument("level", type=LEVEL, required=False, metavar="[LEVEL]")
 @click.option("--learner", callback=_learner, help="Grade only this learner.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Jobs graded at once (default: one per CPU).")
@@ -458,7 +443,7 @@ def worker(queue_url: str | None, burst: bool, name: str | None, heartbeat: int,
 
 
 @main.command()
-@click.argument("level", type=LEVEL, required=False)
+@click.argument("level", type=LEVEL, required=False, metavar="[LEVEL]")
 @click.option("--learner", callback=_learner, help="Only this learner.")
 @click.option("--model-answers", is_flag=True,
               help="Include model answers and rubrics (for self-paced learners, after grading).")
@@ -569,8 +554,8 @@ def _show_check(result, path: Path, learner: str, private: Path) -> None:
         known = criteria.get(c.id)
         out.print(f"[bold]Hint for {c.id}[/bold] ({known.title}): {known.hint}")
     if failed:
-        out.print(f'More specific hints in the notebook: hint("{failed[0].id}"), called again '
-                  "for the next level.")
+        out.print(f'More in the notebook: hint("{failed[0].id}") gives a hint, more specific each '
+                  "time you call it.")
     if stems is not None:
         out.print(f"{result.level} so far: {result.score:g}/{result.max_score:g} points (only "
                   f"{Path(path).name} was checked; `course check <folder of {result.level}>` "

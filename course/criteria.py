@@ -91,10 +91,12 @@ CRITERIA: tuple[Criterion, ...] = (
         "the rows as they are (no scaling yet).",
         "jm-foundation", seed="✅ Correct use of train/test split"),
     Criterion(
-        "l1_model", _ML, "Pipeline ending in a random forest", "technical",
+        "l1_model", _ML, "Forest pipeline compared with baselines", "technical",
         "build_pipeline must return a new, unfitted Pipeline whose last step is a "
-        "RandomForestClassifier(n_estimators=100, random_state=random_state). Fitting happens "
-        "later, in the caller.",
+        "RandomForestClassifier(n_estimators=100, random_state=random_state); fitting happens "
+        "later, in the caller. compare_models cross-validates the majority-class baseline, the "
+        "logistic regression pipeline and that forest on one shared StratifiedKFold, so each "
+        "fold compares the candidates on the same rows.",
         "jm-foundation", seed="✅ Appropriate model selection"),
     Criterion(
         "l1_preprocessing", _ML, "Imputation and scaling inside the pipeline", "technical",
@@ -241,9 +243,11 @@ CRITERIA: tuple[Criterion, ...] = (
         "same variant in every process.",
         "jm-production", seed="✅ A/B testing implementation"),
     Criterion(
-        "l2_ab_analysis", _PS, "A/B significance test", "technical",
-        "Count each user once, then use the pooled two-proportion z-test, two-sided; return a "
-        "p-value of 1.0 when a variant has no users or the pooled variance is zero.",
+        "l2_ab_analysis", _PS, "A/B analysis: significance, interval, sample size", "technical",
+        "Count each user once, then use the pooled two-proportion z-test, two-sided (p-value 1.0 "
+        "when a variant has no users or the pooled variance is zero); report rate B - rate A with "
+        "a 95 % interval from the unpooled variances, and size a test with z(1 - alpha/2) and "
+        "z(power).",
         "jm-advanced", seed="(extension)"),
     Criterion(
         "l2_monitoring", _PS, "Drift monitoring with PSI", "production",
@@ -340,7 +344,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "report --fail-under=N), and make actionlint accept the rendered workflow.",
         "jm-mlops-basics", seed="(extension)"),
     Criterion(
-        "l2_pipeline_rollback", _MO, "Rollback job when a deploy fails", "production",
+        "l2_pipeline_rollback", _MO, "Rollback only when production failed", "production",
         "Roll back only when the production deployment itself failed: failure() alone is true "
         "when any job above failed (a unit test on a pull request), so combine it with "
         "needs.deploy-production.result == 'failure'; without a status function GitHub adds "

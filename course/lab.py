@@ -14,7 +14,7 @@ user's own Jupyter configuration:
 
 JupyterLab runs on exactly the port asked for (no silent move to another one) and never outlives
 `course lab`: Ctrl-C or a signal stops it cleanly, and if `course lab` is killed outright the
-kernel's parent-death signal stops it.
+Linux's parent-death signal stops it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CourseError
-from .processes import die_with_parent
+from .processes import Signalled, die_with_parent, raise_on_signals, restore_signals
 from .workspace import workspace_dir
 
 #: Seconds JupyterLab gets to stop its kernels after SIGTERM before it is killed.
@@ -132,18 +132,6 @@ def check_port(port: int) -> None:
             raise CourseError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
 
 
-class _Stopped(Exception):
-    """`course lab` received SIGTERM or SIGHUP."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def _raise_stopped(signum: int, _frame) -> None:  # noqa: ANN001 -- a signal handler
-    raise _Stopped(signum)
-
-
 def run(lab: LabPlan) -> int:
     """Run JupyterLab until it exits; stop it with this process. Returns the exit code.
 
@@ -151,19 +139,18 @@ def run(lab: LabPlan) -> int:
     asks JupyterLab to shut down (SIGTERM: its kernels are stopped too) instead of JupyterLab's
     interactive "Shutdown this Jupyter server?" prompt. A KeyboardInterrupt is re-raised after.
     """
-    previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = raise_on_signals()
     proc = None
     try:
         proc = subprocess.Popen(lab.cmd, cwd=lab.cwd, env=lab.env, start_new_session=True,
                                 preexec_fn=die_with_parent(signal.SIGTERM))
         return proc.wait()
-    except _Stopped as exc:
+    except Signalled as exc:
         return 128 + exc.signum
     finally:
         if proc is not None and proc.poll() is None:
             _stop(proc)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        restore_signals(previous)
 
 
 def _stop(proc: subprocess.Popen) -> None:

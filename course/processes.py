@@ -13,6 +13,41 @@ log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 
+#: Signals that ask a course process to stop: it unwinds (temporary folders are removed, children
+#: stopped) instead of dying on the spot.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived (raised by the handlers of `raise_on_signals`)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame) -> None:  # noqa: ANN001 -- a signal handler
+    raise Signalled(signum)
+
+
+def raise_on_signals() -> dict:
+    """Make STOP_SIGNALS raise Signalled in the main thread; the previous handlers, to restore.
+
+    Outside the main thread (where handlers cannot be set) nothing changes.
+    """
+    previous = {}
+    for sig in STOP_SIGNALS:
+        try:
+            previous[sig] = signal.signal(sig, _raise_signalled)
+        except ValueError:
+            break
+    return previous
+
+
+def restore_signals(previous: dict) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
 
 def die_with_parent(signum: int = signal.SIGKILL) -> Callable[[], None] | None:
     """A preexec_fn that sends the child `signum` when this process dies (Linux), or None.

@@ -88,7 +88,8 @@ _GROUPS = {"test_course_grading.py": "graded_course", "test_cli.py": "tiny_cours
            "test_review.py": "review_course",
            "test_reports.py": "graded_course", "test_reports_browser.py": "graded_course",
            "test_engine.py": "engine", "test_distributed.py": "distributed",
-           "test_exchange.py": "exchange", "test_hub_browser.py": "hub"}
+           "test_exchange.py": "exchange", "test_hub_browser.py": "hub",
+           "test_bad_input.py": "bad_input", "test_places.py": "places"}
 
 
 def pytest_collection_modifyitems(config, items):

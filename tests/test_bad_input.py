@@ -41,8 +41,9 @@ def course(tmp_path_factory) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, str]:
+    """Every file's digest and every folder (an empty folder left behind counts as a change)."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            if p.is_file() else "folder" for p in sorted(root.rglob("*"))}
 
 
 def run(course: Path, args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -172,6 +173,21 @@ CASES = [
     Case("submit a notebook that is a folder",
          ["submit", "level1", "--learner", "ok", "--from", "../in"], "is a folder, not a notebook",
          files={"../in/01-tiny.ipynb/x": ""}),
+    Case("submit from a file, not a folder",
+         ["submit", "level1", "--learner", "ok", "--from", "nbgrader_config.py"], "not a folder"),
+    Case("submit JSON that is not a notebook",
+         ["submit", "level1", "--learner", "ok", "--from", "../in"], "JSON but not a notebook",
+         files={"../in/01-tiny.ipynb": "[1, 2, 3]"}),
+    Case("check for a level without notebooks", ["check", "../in/01-tiny.ipynb", "--level", "level2"],
+         "has no notebooks yet", files={"../in/01-tiny.ipynb": "{}"}),
+    Case("a report for a learner never graded", ["report", "--learner", "nobody"],
+         "nobody has no graded level"),
+    Case("no workers", ["grade", "--workers", "0"], "0 is not in the range", code=2),
+    Case("a heartbeat of nothing", ["grade", "--stale-after", "0"], "not in the range", code=2),
+    Case("--course without a folder", ["export", "--course"], "No such option", code=2),
+    Case("a SQLite gradebook in a missing folder",
+         ["grade", "--db-url", "sqlite:////nonexistent/folder/gradebook.db"],
+         "cannot open the gradebook at sqlite:////nonexistent/folder/gradebook.db"),
     Case("check a missing notebook", ["check", "/nonexistent/01-tiny.ipynb"], "no such notebook"),
     Case("check a notebook of no course", ["check", "../in/other.ipynb"], "not a course notebook",
          files={"../in/other.ipynb": nbformat.writes(nbformat.v4.new_notebook())}),
@@ -244,9 +260,11 @@ def test_a_port_in_use_is_refused_not_moved(course):
 
 # --- interrupted runs ----------------------------------------------------------------------------
 
-def _interrupt(course: Path, args: list[str], signum: int, after: Path, timeout: float = 180):
-    """Start `course ARGS` in its own process group, wait until `after` exists, then send
-    `signum` to the whole group, as a terminal's Ctrl-C does."""
+def _interrupt(course: Path, args: list[str], signum: int, after, timeout: float = 180,
+               settle: float = 1.0):
+    """Start `course ARGS` in its own process group, wait until `after` (a path) exists or
+    (a function) answers True, then send `signum` to the whole group, as a terminal's Ctrl-C does."""
+    ready = after if callable(after) else after.exists
     env = {k: v for k, v in os.environ.items() if k != "COURSE_DB_URL"}
     env.update(COURSE_ROOT=str(course), NO_COLOR="1", COLUMNS="200", TMPDIR=str(course.parent / "tmp"))
     (course.parent / "tmp").mkdir(exist_ok=True)
@@ -255,9 +273,9 @@ def _interrupt(course: Path, args: list[str], signum: int, after: Path, timeout:
         proc = subprocess.Popen([sys.executable, "-m", "course", *args], cwd=course, env=env,
                                 stdout=stdout, stderr=out, start_new_session=True)
     deadline = time.monotonic() + timeout
-    while not after.exists() and proc.poll() is None and time.monotonic() < deadline:
+    while not ready() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
-    time.sleep(1.0)
+    time.sleep(settle)
     assert proc.poll() is None, f"finished before it could be interrupted:\n{log.read_text()}"
     os.killpg(proc.pid, signum)
     proc.wait(timeout=120)
@@ -283,8 +301,45 @@ def test_an_interrupted_check_says_so_and_leaves_nothing_behind(course, signum, 
     assert len(errors) == 1 and ("interrupted" in errors[0] or "stopped by" in errors[0]), stderr
     after = snapshot(course)
     mine_changed = {k for k in set(before) ^ set(after) | {k for k in before if before[k] != after.get(k)}
-                    if not k.startswith(".course/")}
+                    if k != ".course" and not k.startswith(".course/")}
     assert not mine_changed, f"the course folder changed outside .course/: {mine_changed}"
     # course-grading-uids/ holds the uid leases every grading run shares: not a leftover
+    leftovers = [p for p in (course.parent / "tmp").iterdir() if p.name != "course-grading-uids"]
+    assert not leftovers, f"temporary files left behind: {leftovers}"
+
+
+def test_rosters_as_spreadsheets_save_them_are_read_as_meant(tmp_path):
+    from course.nbgrader_app import gradebook
+    from course.reports.model import read_roster
+
+    course = make_tiny_course(tmp_path / "course")
+    # Excel's "CSV UTF-8": a byte-order mark; a hand-edited file: spaces after the commas, a blank
+    # line, an extra column
+    (course / "roster.csv").write_bytes(
+        "\ufefflearner_id, name, group, email\r\nada, Ada Lovelace, tuesday, a@x.org\r\n\r\n"
+        "ben , Ben Okafor ,thursday,\r\n".encode("utf-8"))
+    proc = run(course, ["init"])
+    assert proc.returncode == 0, proc.stderr
+    assert "2 learner(s)" in proc.stdout
+    with gradebook(course) as gb:
+        people = {s.id: (s.first_name, s.last_name) for s in gb.students}
+    assert people == {"ada": ("Ada", "Lovelace"), "ben": ("Ben", "Okafor")}
+    assert read_roster(course) == {"ada": {"name": "Ada Lovelace", "group": "tuesday"},
+                                   "ben": {"name": "Ben Okafor", "group": "thursday"}}
+
+
+def test_an_interrupted_grading_records_nothing_and_the_course_data_stays_as_it_was(course):
+    run_course(course, "grade", "level1", "--learner", "ok")  # locks and levels exist from now on
+    before = snapshot(course)
+    running = course / "autograded" / "ok" / "level1"
+    tmp = course.parent / "tmp"
+    job_started = lambda: any(p.name.startswith("course-grading-") and p.name != "course-grading-uids"  # noqa: E731
+                              for p in (tmp.iterdir() if tmp.is_dir() else []))
+    rc, stderr, errors = _interrupt(course, ["grade", "level1", "--learner", "ok"], signal.SIGINT,
+                                    job_started)
+    assert rc == 130, stderr
+    assert "Traceback" not in stderr and len(errors) == 1 and "interrupted" in errors[0], stderr
+    assert snapshot(course) == before, "an interrupted grading changed the course data"
+    assert running.is_dir()
     leftovers = [p for p in (course.parent / "tmp").iterdir() if p.name != "course-grading-uids"]
     assert not leftovers, f"temporary files left behind: {leftovers}"

@@ -71,7 +71,7 @@ class Workers:
               course: Path | None = None) -> list[subprocess.Popen]:
         env = dict(os.environ, NO_COLOR="1")
         env.pop("COURSE_DB_URL", None)  # a worker never needs the gradebook
-        cmd = [sys.executable, "-m", "course", "worker", "--redis-url", self.url,
+        cmd = [sys.executable, "-m", "course", "worker", "--queue-url", self.url,
                "--queue", self.queue, "--heartbeat", str(heartbeat)] + (["--burst"] if burst else [])
         new = [subprocess.Popen(cmd, cwd=course or ROOT, env=env, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -209,7 +209,7 @@ def test_duplicate_replies_are_ignored_without_workers(rq_redis):
 
 def test_worker_refuses_an_unreachable_redis():
     env = dict(os.environ, NO_COLOR="1")
-    proc = subprocess.run([sys.executable, "-m", "course", "worker", "--redis-url",
+    proc = subprocess.run([sys.executable, "-m", "course", "worker", "--queue-url",
                            "redis://127.0.0.1:1/0", "--burst"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0
@@ -220,7 +220,7 @@ def test_worker_refuses_an_unreachable_redis():
 
 def test_grade_on_rq_says_what_is_missing(tmp_path):
     course = _tiny_cohort(tmp_path / "course", tmp_path / "w", {"good": ANSWERS["good"]})
-    env = {k: v for k, v in os.environ.items() if k != "COURSE_REDIS_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_REDIS_URL", "COURSE_QUEUE_URL")}
     for args, needle in ((["--backend", "rq"], "--backend rq needs --queue-url"),
                          (["--backend", "rq", "--redis-url", "redis://127.0.0.1:1/0"],
                           "cannot reach Redis at redis://127.0.0.1:1/0")):
@@ -265,7 +265,7 @@ def _isolation(course: Path, learner: str) -> list[str]:
 
 
 def _grade_rq(course: Path, pool: Workers, *args: str, check: bool = True):
-    return run_course(course, "grade", "--backend", "rq", "--redis-url", pool.url,
+    return run_course(course, "grade", "--backend", "rq", "--queue-url", pool.url,
                       "--queue", pool.queue, *args, check=check, timeout=900)
 
 
@@ -305,7 +305,7 @@ def test_killing_a_worker_mid_job_still_grades_the_whole_cohort(workers, tmp_pat
     first, _second = workers.start(2, heartbeat=1)
     env = dict(os.environ, COURSE_ROOT=str(course), NO_COLOR="1", COLUMNS="200")
     grading = subprocess.Popen(
-        [sys.executable, "-m", "course", "grade", "--backend", "rq", "--redis-url", workers.url,
+        [sys.executable, "-m", "course", "grade", "--backend", "rq", "--queue-url", workers.url,
          "--queue", workers.queue, "--stale-after", "4"],
         cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

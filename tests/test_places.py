@@ -119,6 +119,8 @@ def test_a_scratch_course_has_its_own_gradebook_whatever_COURSE_DB_URL_says(tiny
     assert config.CourseDirectory.db_url == f"sqlite:///{folder / 'gradebook.db'}"
     assert config.CourseDirectory.root == str(folder)
     assert config.Exchange.root == str(folder / "exchange")
+    # no deadline reaches a scratch course
+    assert config.CourseSchedule.due_dates == {} and config.LatePenalty.penalty_method == "none"
     # the instructor's own settings still apply (limits, preprocessors...)
     assert config.GradingLimits.cell_timeout == load_config(tiny).GradingLimits.cell_timeout
     assert "postgresql" in load_config(tiny).CourseDirectory.db_url

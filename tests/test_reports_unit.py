@@ -248,6 +248,11 @@ def test_export_totals_are_the_reports_totals_and_written_answers_awaiting_count
     assert (float(got["score"]), float(got["max_score"])) == (lvl.score, lvl.max_score) == (2.0, 4.0)
     assert got[AWAITING_COLUMN] == "2" and got["l1_review_portfolio"] == ""
     assert round(100 * float(got["score"]) / float(got["max_score"]), 1) == lvl.percent
+    late = Learner("ada", "Ada", "g1", {"level1": LevelResult("level1", lvl.graded_at, lvl.notebooks,
+                                                              penalty=1.0)})
+    [got] = list(csv.DictReader(io.StringIO(to_csv(base, [late]))))
+    assert (got["raw_score"], got["late_submission_penalty"], got["score"]) == ("2", "1", "1")
+    assert float(got["score"]) == late.levels["level1"].score
 
 
 def test_offline_html_loads_nothing_from_the_network():

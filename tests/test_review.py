@@ -253,6 +253,69 @@ def test_mark_scheme_reaches_feedback_only_with_model_answers(review_course):
     assert "Model answer (one of many good ones)" not in visible_text(page_path)
 
 
+def test_level1_rubrics_score_the_same_for_two_instructors():
+    """Binary elements (one point each, earned or not), a word limit the grader applies, and a
+    sample answer at about half marks, scored element by element, in every level1 question."""
+    for cell in task_cells(read_notebook(ROOT / "source" / LEVEL / f"{NOTEBOOK}.ipynb")):
+        gid = nbgrader_meta(cell)["grade_id"]
+        scheme = cell.source.split(BEGIN_MARK_SCHEME)[1].split(END_MARK_SCHEME)[0]
+        parts = re.findall(r"^- \*\*[^*]+\((\d+(?:\.\d+)?) points?\)\.\*\*", scheme, flags=re.M)
+        assert parts and set(parts) == {"1"}, f"{gid}: elements worth {parts}, not one point each"
+        assert "No half points" in scheme, f"{gid}: say that an element is earned or not"
+        assert re.search(r"first \*\*\d+ words\*\*", scheme), f"{gid}: no word limit for the grader"
+        sample = scheme.split("A sample answer at about half marks")
+        assert len(sample) == 2, f"{gid}: no calibration sample"
+        scored = re.search(r"Scored (\d+) / (\d+):", sample[1])
+        assert scored and int(scored[2]) == nbgrader_meta(cell)["points"], f"{gid}: sample not scored"
+        assert 0.3 <= int(scored[1]) / int(scored[2]) <= 0.6, f"{gid}: sample far from half marks"
+        marks = re.findall(r"\*\*([01])\*\*", sample[1])
+        assert len(marks) == len(parts) and sum(map(int, marks)) == int(scored[1]), (
+            f"{gid}: the sample's score should be given element by element")
+
+
+@pytest.mark.parametrize("path", REVIEWS, ids=lambda p: p.parent.name)
+def test_rubric_lines_add_up_to_their_element(path):
+    """Where an element is scored by lines ("  - 0.5: ..."), met or not, its lines add up to it."""
+    for cell in task_cells(read_notebook(path)):
+        scheme = cell.source.split(BEGIN_MARK_SCHEME)[1]
+        element, points, lines = None, 0.0, []
+        for line in scheme.split("\n") + ["- **end (0 points).**"]:
+            head = re.match(r"^- \*\*([^*]+)\((\d+(?:\.\d+)?) points?\)\.\*\*", line)
+            if head or not line.startswith("  "):
+                if element and lines:
+                    assert sum(lines) == points, f"{element}: lines give {lines}, not {points}"
+                element, points, lines = (head.group(1), float(head.group(2)), []) if head else (
+                    None, 0.0, [])
+                continue
+            item = re.match(r"^  - (\d+(?:\.\d+)?): ", line)
+            if element and item:
+                lines.append(float(item.group(1)))
+
+
+#: Review notebooks whose rubrics are lines met or not (issue 14); others join as they adopt them.
+LINED_REVIEWS = [p for p in REVIEWS if p.parent.name == "level2"]
+
+
+@pytest.mark.parametrize("path", LINED_REVIEWS, ids=lambda p: p.parent.name)
+def test_rubrics_two_graders_score_alike(path):
+    """Every element is scored by half-point lines, every question has a length rule and a sample
+    answer at about half marks whose line-by-line score is given."""
+    for cell in task_cells(read_notebook(path)):
+        gid, points = nbgrader_meta(cell)["grade_id"], nbgrader_meta(cell)["points"]
+        scheme = cell.source.split(BEGIN_MARK_SCHEME)[1]
+        elements = re.findall(r"^- \*\*[^*]+\(\d+(?:\.\d+)?\s+points?\)\.\*\*\n((?:  .*\n)+)",
+                              scheme, flags=re.M)
+        assert elements and all(re.search(r"^  - 0\.5: ", e, flags=re.M) for e in elements), (
+            f"{gid}: every rubric element should be scored by '  - 0.5: ...' lines")
+        assert re.search(r"\*\*Length\.\*\* .*Read the first [\d ]+ words", scheme), (
+            f"{gid}: no length rule")
+        sample = re.search(r"sample answer at about half marks \((\d+(?:\.\d+)?) of (\d+)\)", scheme)
+        assert sample and float(sample.group(2)) == points, f"{gid}: no calibration sample"
+        assert 0.4 * points <= float(sample.group(1)) <= 0.6 * points, f"{gid}: sample not near half"
+        assert re.search(rf"Total {sample.group(1).rstrip('0').rstrip('.')}\.", scheme), (
+            f"{gid}: the sample's line-by-line score should end with its total")
+
+
 def test_level3_rubrics_score_the_same_for_two_instructors():
     """Yes-or-no items of half a point, a word limit the grader applies, and a sample answer at
     about half marks scored item by item, in every level3 question."""

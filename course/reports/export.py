@@ -82,10 +82,10 @@ def to_csv(base_rows: list[dict[str, str]], learners: list[Learner]) -> str:
         row = dict(row)
         awaiting = ""
         graded = levels.get((row["student_id"], row["assignment"]))
-        if graded is not None:
-            penalty = float(row.get("late_submission_penalty") or 0.0)
-            row.update(raw_score=f"{graded.score:g}", max_score=f"{graded.max_score:g}",
-                       score=f"{max(0.0, graded.score - penalty):g}")
+        if graded is not None:  # the report's totals; LevelResult.score is after any penalty
+            raw = sum(c.score for c in graded.criteria if c.counted)
+            row.update(raw_score=f"{raw:g}", late_submission_penalty=f"{graded.penalty:g}",
+                       score=f"{graded.score:g}", max_score=f"{graded.max_score:g}")
             awaiting = f"{sum(c.max_score for c in graded.criteria if c.status == AWAITING):g}"
         cells = [row.get(k, "") for k in NBGRADER_COLUMNS] + [awaiting]
         for cid in columns:
@@ -96,7 +96,8 @@ def to_csv(base_rows: list[dict[str, str]], learners: list[Learner]) -> str:
 
 
 def write_export(root: Path, learners: list[Learner]) -> Path:
+    text = to_csv(nbgrader_rows(root), learners)  # first: a gradebook error changes nothing
     path = root / "reports" / "grades.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_csv(nbgrader_rows(root), learners), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Environment variable naming an existing Redis to use instead of starting one.
+#: Environment variable naming an existing Redis for the notebooks to use instead of starting one.
+#: Never the grading queue's Redis (COURSE_QUEUE_URL, course.urls): hidden tests flushdb() it.
 URL_ENV = "COURSE_REDIS_URL"
 
 _START_TIMEOUT_S = 10.0

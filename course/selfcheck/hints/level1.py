@@ -15,6 +15,11 @@ EXTRA_HINTS: dict[str, list[str]] = {
         "A pipeline created once at module level is shared between callers.",
         "Use n_estimators=100 and random_state=random_state (the parameter, not 42), and don't "
         "call .fit() inside build_pipeline: the caller fits it.",
+        "compare_models: build folds = StratifiedKFold(n_splits=cv, shuffle=True, "
+        "random_state=random_state) once and pass that same object to cross_val_score for all "
+        "three candidates: DummyClassifier(strategy='most_frequent'), the imputer -> scaler -> "
+        "LogisticRegression(max_iter=1000) pipeline, and build_pipeline(random_state=random_state). "
+        "Give them the raw X; keep the scores in fold order.",
     ],
     "l1_preprocessing": [
         "The steps, in order: an imputer (SimpleImputer, median or mean), a scaler (StandardScaler "
@@ -140,7 +145,8 @@ EXTRA_HINTS: dict[str, list[str]] = {
     ],
     "l1_input_validation": [
         "In read_rows, test each value with type(v) in (int, float) (bool is a subclass of int, "
-        "so isinstance is not enough) and math.isfinite(v); each row needs exactly n_features values.",
+        "so isinstance is not enough) and math.isfinite(v); each row needs exactly n_features values. "
+        "float() of a JSON integer with hundreds of digits raises OverflowError: make it a 400 too.",
         "A batch must be a non-empty list of at most max_rows rows; every other shape, a missing "
         "key or a payload that is not a dict raises ValueError, which /predict turns into 400.",
     ],

@@ -26,6 +26,9 @@ EXTRA_HINTS: dict[str, list[str]] = {
         "or converting twice still counts once.",
         "p_pool = total conversions / total users; se = sqrt(p_pool (1 - p_pool) (1/n_a + 1/n_b)); "
         "z = (rate_a - rate_b) / se; p = 2 * norm.sf(abs(z)). Return 1.0 when se is 0.",
+        "The interval is not pooled: half = norm.ppf(0.975) * sqrt(r_a (1 - r_a) / n_a + r_b (1 - "
+        "r_b) / n_b) around r_b - r_a; None for both keys when a variant has no users. "
+        "required_sample_size returns int(math.ceil(...)) of the formula in the notebook.",
     ],
     "l2_monitoring": [
         "edges = np.quantile(reference, np.linspace(0.1, 0.9, 9)); bins = np.searchsorted(edges, "

@@ -36,7 +36,10 @@ def create_app(model, api_keys=None):
     def to_row(values):
         if not isinstance(values, list) or len(values) != 30:
             return None
-        if not all(type(v) in (int, float) and math.isfinite(v) for v in values):
+        try:
+            if not all(type(v) in (int, float) and math.isfinite(v) for v in values):
+                return None
+        except OverflowError:  # an int too large for a float
             return None
         return [float(v) for v in values]
 

@@ -1,5 +1,5 @@
 """A correct answer written another way: no MAX_CONTENT_LENGTH (an 11 MB body is parsed and
-rejected with 400 by validation), validation by strict type checks on a numpy conversion, the key
+rejected with 400 by validation), validation by strict type checks on a numpy conversion (whose OverflowError becomes a 400), the key
 checked inside the view with `from secrets import compare_digest`, 401 raised with abort() and
 turned into JSON by an error handler, and the log record built from extra fields
 (logger.info("request", extra={...})) instead of a formatted message."""
@@ -29,7 +29,10 @@ def read_rows(payload, n_features=30, max_rows=1000):
             raise ValueError(f"each row needs {n_features} values")
         if any(isinstance(v, bool) or not isinstance(v, numbers.Real) for v in row):
             raise ValueError("every value must be a number")
-    array = np.asarray(rows, dtype=np.float64)
+    try:
+        array = np.asarray(rows, dtype=np.float64)
+    except OverflowError:
+        raise ValueError("a value is too large to be a number") from None
     if not np.isfinite(array).all():
         raise ValueError("NaN and infinite values are not allowed")
     return array.tolist(), batch

@@ -35,7 +35,7 @@ class ABRouter:
         self._converted[user_id] = self._converted.get(user_id, False) or bool(converted)
 
     def summary(self):
-        """{"variants": {name: {"users", "conversions", "rate"}}, "p_value": float}."""
+        """{"variants": {name: {"users", "conversions", "rate"}}, "p_value", "difference", "ci_95"}."""
         stats = {name: {"users": 0, "conversions": 0, "rate": 0.0} for name in self.names}
         for user_id, converted in self._converted.items():
             entry = stats[self.assign(user_id)]
@@ -43,11 +43,17 @@ class ABRouter:
             entry["conversions"] += int(converted)
         for entry in stats.values():
             entry["rate"] = entry["conversions"] / entry["users"] if entry["users"] else 0.0
-        p_value = 1.0
+        p_value, difference, ci_95 = 1.0, None, None
         if len(self.names) >= 2:
             a, b = stats[self.names[0]], stats[self.names[1]]
             p_value = _pooled_z_test(a["conversions"], a["users"], b["conversions"], b["users"])
-        return {"variants": stats, "p_value": p_value}
+            if a["users"] and b["users"]:
+                difference = b["rate"] - a["rate"]
+                se = math.sqrt(a["rate"] * (1 - a["rate"]) / a["users"]
+                               + b["rate"] * (1 - b["rate"]) / b["users"])
+                half = float(norm.ppf(0.975)) * se
+                ci_95 = [difference - half, difference + half]
+        return {"variants": stats, "p_value": p_value, "difference": difference, "ci_95": ci_95}
 
 
 def _pooled_z_test(conv_a, n_a, conv_b, n_b):

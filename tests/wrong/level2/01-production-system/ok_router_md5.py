@@ -42,10 +42,14 @@ class ABRouter:
         first, second = list(self.variants)[:2]
         n1, n2 = out[first]["users"], out[second]["users"]
         c1, c2 = out[first]["conversions"], out[second]["conversions"]
-        p_value = 1.0
+        p_value, difference, ci_95 = 1.0, None, None
         if n1 and n2:
             pooled = (c1 + c2) / (n1 + n2)
             se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
             if se > 0:
                 p_value = float(2 * (1 - norm.cdf(abs((c1 / n1 - c2 / n2) / se))))
-        return {"variants": out, "p_value": p_value}
+            r1, r2 = c1 / n1, c2 / n2
+            difference = r2 - r1
+            spread = 1.96 * math.sqrt(r1 * (1 - r1) / n1 + r2 * (1 - r2) / n2)   # 1.96: close enough
+            ci_95 = (difference - spread, difference + spread)                    # a tuple is fine
+        return {"variants": out, "p_value": p_value, "difference": difference, "ci_95": ci_95}

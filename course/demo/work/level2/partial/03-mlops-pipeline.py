@@ -92,7 +92,7 @@ def build_workflow():
                                                              'deployment/model -n production '
                                                              '--timeout=300s'}]},
                      'rollback': {'needs': 'deploy-production',
-                                  'if': 'failure()',
+                                  'if': "failure() && needs.deploy-production.result == 'failure'",
                                   'runs-on': 'ubuntu-latest',
                                   'steps': [{'name': 'Roll back production',
                                              'run': 'kubectl rollout undo deployment/model -n '
