@@ -125,8 +125,8 @@ def test_cohort_and_group_reports(reported):
         assert f"({who})" in cohort
     assert "Bo <Lank>" in cohort  # escaped in the file, readable on the page
     assert "Bo <Lank>" not in (reported / "reports" / "cohort.html").read_text()
-    hardest = cohort.index("Missing data preprocessing")
-    assert hardest < cohort.index("Correct use of train/test split (l1_split)")
+    hardest = cohort.index("Imputation and scaling inside the pipeline (l1_preprocessing)")
+    assert hardest < cohort.index("Stratified, reproducible train/test split (l1_split)")
     alpha = text_of(reported / "reports" / "groups" / "alpha.html")
     assert "Sessions to hold next" in alpha and "Month 1-3: Foundation" in alpha
     assert "(blank)" not in alpha
