@@ -262,7 +262,7 @@ def test_failed_start_raises_with_server_output(
     fake = tmp_path / "redis-server"
     fake.write_text("#!/bin/sh\necho 'FATAL: cannot start, bad config' >&2\nexit 1\n")
     fake.chmod(0o755)
-    monkeypatch.setattr(er, "_redis_server_path", lambda: str(fake))
+    monkeypatch.setattr(er, "redis_server_path", lambda: str(fake))
     with pytest.raises(RuntimeError, match="bad config"):
         redis_url()
     monkeypatch.undo()

