@@ -11,7 +11,8 @@ def test_without_root_every_uid_and_cgroup_limit_is_named(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     missing = sandbox.missing_limits("sandbox")
     text = "\n".join(missing)
-    assert "separate uids for the executor, the learner kernel and the grader kernel" in text
+    assert ("separate uids for the executor, the learner kernel, the grader kernel and the "
+            "services they share") in text
     assert "RLIMIT_NPROC" in text
     for what in ("cgroup memory", "cgroup pids", "cgroup cpu"):
         assert what in text, what
