@@ -12,7 +12,7 @@ wrote, never runs a command it was sent, and exits with the executor.
 
 Without uids (process limits only, or bubblewrap entered without root) every process runs as the
 grading user: the same requests, no uid switch, and kernels are stopped by process group only.
-This module imports only the standard library.
+This module imports only the standard library (and course.loopback, which does too).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from course.loopback import answers_ping, free_port
 
 ROLES = ("learner", "grader")
 #: Redis commands the notebooks' Redis refuses: they load code into the server (MODULE), change
@@ -130,7 +132,7 @@ class Launcher:
         if not self.redis_server:
             return {}
         self._make(layout.service, 0o700, owner="service" if self.uids is not None else None)
-        port = _free_port()
+        port = free_port()
         argv = [self.redis_server, "--bind", "127.0.0.1", "--port", str(port),
                 "--dir", str(layout.service), "--save", "", "--appendonly", "no",
                 "--daemonize", "no", "--loglevel", "warning", "--logfile", ""]
@@ -147,7 +149,7 @@ class Launcher:
         self.services.append(proc)
         deadline = time.monotonic() + REDIS_START_SECONDS
         while time.monotonic() < deadline and proc.poll() is None:
-            if _answers_ping(port):
+            if answers_ping(port):
                 return {"COURSE_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
             time.sleep(0.01)
         print(f"launcher: redis-server did not start (exit {proc.poll()})", file=sys.stderr)
@@ -331,21 +333,6 @@ def _processes_of(uid: int) -> list[int]:
         if uid in uids and state not in (b"Z", b"X"):
             found.append(int(entry))
     return found
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def serve(launcher: Launcher, channel: socket.socket, executor: subprocess.Popen) -> None:

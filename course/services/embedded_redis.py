@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import redis
 
+from course.loopback import answers_ping, free_port
 from course.processes import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -95,21 +96,6 @@ def redis_server_path() -> str:
     return str(binary)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 def _read_log(path: Path) -> str:
     try:
         return path.read_text(errors="replace").strip()[-2000:]
@@ -119,7 +105,7 @@ def _read_log(path: Path) -> str:
 
 def _start_once(binary: str, workdir: str) -> _Server | str:
     """Start one server; return it, or the server's output when it failed to start."""
-    port = _free_port()
+    port = free_port()
     logfile = Path(workdir) / f"redis-{port}.log"  # one per attempt: old errors do not linger
     args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", workdir]
     args += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
@@ -138,7 +124,7 @@ def _start_once(binary: str, workdir: str) -> _Server | str:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             return _read_log(logfile) or f"redis-server exited with code {proc.returncode}"
-        if _answers_ping(port):
+        if answers_ping(port):
             url = f"redis://127.0.0.1:{port}/0"
             log.info("embedded redis-server pid %s listening on %s", proc.pid, url)
             return _Server(proc, port, url, workdir, os.getpid())
