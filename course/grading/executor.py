@@ -267,7 +267,10 @@ class NotebookRun:
         return CellRunner(self.nb, role=role, km=km, **self.settings)
 
     async def start(self) -> None:
-        self.dirs = self.job.channel.request("notebook", index=self.index)["dirs"]
+        # the notebook's Redis only where test cells run (elsewhere the learner kernel may start
+        # its own, as in JupyterLab)
+        self.dirs = self.job.channel.request("notebook", index=self.index,
+                                             services=bool(self.tests))["dirs"]
         if not self.steps:  # nothing to run (a notebook of written answers): no kernel
             return
         roles = ["learner", "grader"] if self.tests else ["learner"]

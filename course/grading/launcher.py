@@ -97,8 +97,9 @@ class Launcher:
             os.chown(path, uid, gid)
         os.chmod(path, mode)
 
-    def notebook(self, index: int) -> dict:
-        """Kill what the last notebook left, remove its folders, make notebook `index`'s."""
+    def notebook(self, index: int, services: bool = True) -> dict:
+        """Kill what the last notebook left, remove its folders, make notebook `index`'s (and
+        start its services when asked)."""
         self.stop_all()
         if self.layout is not None:
             shutil.rmtree(self.layout.base, ignore_errors=True)
@@ -121,7 +122,7 @@ class Launcher:
         else:
             self._make(layout.shared, 0o1777)
         self.layout = layout
-        self.service_env = self._start_redis(layout)
+        self.service_env = self._start_redis(layout) if services else {}
         return {"dirs": layout.as_dict()}
 
     # --- services ----------------------------------------------------------------------------
@@ -285,7 +286,7 @@ class Launcher:
     def handle(self, request: dict) -> dict:
         op = request.get("op")
         if op == "notebook":
-            return self.notebook(int(request["index"]))
+            return self.notebook(int(request["index"]), bool(request.get("services", True)))
         if op == "spawn":
             return self.spawn(str(request["role"]), request.get("connection"))
         if op == "started":
