@@ -115,7 +115,8 @@ class CellRunner(NotebookClient):
     """nbgrader's Execute settings (without importing nbgrader) for one kernel, plus: timeouts noted
     per cell, and an output cap per cell that error outputs count toward too."""
 
-    def __init__(self, nb: NotebookNode, *, role: str, output_bytes: int, **kw: Any) -> None:
+    def __init__(self, nb: NotebookNode, *, role: str, output_bytes: int,
+                 budget: OutputBudget | None = None, **kw: Any) -> None:
         super().__init__(nb, **kw)
         self.role = role
         self.error_on_timeout = {
@@ -127,10 +128,10 @@ class CellRunner(NotebookClient):
         self.iopub_timeout = 10
         self.raise_on_iopub_timeout = False
         self.output_bytes = output_bytes
+        self.budget = budget if budget is not None else OutputBudget(output_bytes, output_bytes)
         self.current: int | None = None
         self.timed_out: list[int] = []
         self.cut: set[int] = set()
-        self._bytes: dict[int, int] = {}
 
     async def async_execute_cell(self, cell: NotebookNode, cell_index: int,
                                  execution_count: int | None = None,
@@ -159,21 +160,63 @@ class CellRunner(NotebookClient):
     def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001, ANN201 (nbclient's signature)
         content = msg.get("content", {})
         size = len(json.dumps(content, default=str))
-        used = self._bytes.get(cell_index, 0)
-        self._bytes[cell_index] = used + size
-        if used + size <= self.output_bytes:
+        if self.budget.take(cell_index, size):
             return super().output(outs, msg, display_id, cell_index)
         if msg.get("msg_type") == "error":  # the cell failed: keep that, shortened to fit
-            room = max(2048, self.output_bytes - used)
+            room = self.budget.error_room(cell_index)
             msg = {**msg, "content": capped_error(content, room)}
-            self._bytes[cell_index] = used + room
+            self.budget.force(cell_index, room)
             return super().output(outs, msg, display_id, cell_index)
         if cell_index not in self.cut:
             self.cut.add(cell_index)
-            note = (f"[output cut: this cell printed more than {self.output_bytes // 1024} KiB; "
-                    "the rest was dropped by the grader]\n")
+            note = (f"[output cut: this cell printed more than {self.output_bytes // 1024} KiB, or "
+                    "the notebook more than the grader keeps; the rest was dropped by the grader]\n")
             outs.append(nbformat.v4.new_output("stream", name="stdout", text=note))
         return None
+
+    def _update_display_id(self, display_id: str, msg: dict) -> None:
+        """Dropped in grading: an update (update_display, or a display reusing a display_id) would
+        rewrite outputs already stored, past the cap that output() applies. Nothing is animated in
+        a graded notebook; each display keeps what it first showed."""
+        return
+
+    def handle_comm_msg(self, outs, msg, cell_index):  # noqa: ANN001, ANN201 (nbclient's signature)
+        """Widget messages (their state is kept in the notebook's metadata) count like outputs."""
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        if self.budget.take(cell_index, size):
+            return super().handle_comm_msg(outs, msg, cell_index)
+        return None
+
+
+class OutputBudget:
+    """What a notebook's outputs may add to it: `per_cell` bytes per cell (error outputs included)
+    and `total` bytes for the whole notebook, shared by both kernels' runners. Once a cell went
+    over, later outputs of that cell are dropped too (what is kept is a prefix of what came)."""
+
+    def __init__(self, per_cell: int, total: int) -> None:
+        self.per_cell, self.total = per_cell, total
+        self.cells: dict[int, int] = {}
+        self.over: set[int] = set()
+        self.used = 0
+
+    def take(self, cell_index: int, size: int) -> bool:
+        """Whether an output of `size` bytes of this cell is kept (and then counted)."""
+        used = self.cells.get(cell_index, 0)
+        if cell_index in self.over or used + size > self.per_cell or self.used + size > self.total:
+            self.over.add(cell_index)
+            return False
+        self.cells[cell_index] = used + size
+        self.used += size
+        return True
+
+    def error_room(self, cell_index: int) -> int:
+        """Bytes an error output of this cell may still take (at least 2 KiB: a cell that failed
+        always says why)."""
+        return max(2048, min(self.per_cell - self.cells.get(cell_index, 0), self.total - self.used))
+
+    def force(self, cell_index: int, size: int) -> None:
+        self.cells[cell_index] = self.cells.get(cell_index, 0) + size
+        self.used += size
 
 
 @dataclass
@@ -254,6 +297,9 @@ class NotebookRun:
         self.clients: dict[str, CellRunner] = {}
         self.relay: Relay | None = None
         self.count = 0
+        # what all outputs together may add: no more than the largest notebook one may submit
+        self.budget = OutputBudget(int(limits["output_bytes"]),
+                                   int(limits.get("notebook_bytes", 5 * 1024**2)))
         self.settings = {"output_bytes": int(limits["output_bytes"]),
                          "timeout": int(limits["cell_timeout"]), "interrupt_on_timeout": True,
                          "allow_errors": True, "startup_timeout": 120}
@@ -264,7 +310,7 @@ class NotebookRun:
         executor_home = self.job.jobdir / "executor"
         km = kernel_manager(role, self.job.channel, self.dirs[f"{role}_kernel"],
                             str(executor_home / f"{role}-nb{self.index}.json"))
-        return CellRunner(self.nb, role=role, km=km, **self.settings)
+        return CellRunner(self.nb, role=role, km=km, budget=self.budget, **self.settings)
 
     async def start(self) -> None:
         # the notebook's Redis only where test cells run (elsewhere the learner kernel may start

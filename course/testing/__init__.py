@@ -19,6 +19,7 @@ from course.testing.fresh import FreshProcessError, run_in_fresh_process
 from course.testing.http import http_json, serve_app
 from course.testing.logs import capture_logs
 from course.testing.plain import to_plain
+from course.testing.rebuild import NotRebuildable, clone_here
 from course.testing.remote import (
     call_many,
     is_instance,
@@ -32,6 +33,7 @@ from course.testing.threads import thread_ids
 
 __all__ = [
     "FreshProcessError",
+    "NotRebuildable",
     "as_array",
     "as_bool",
     "as_dict",
@@ -45,6 +47,7 @@ __all__ = [
     "call_many",
     "capture_logs",
     "check",
+    "clone_here",
     "http_json",
     "is_instance",
     "is_learner_object",

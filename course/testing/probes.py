@@ -3,8 +3,9 @@
 They observe what behaviour alone cannot show (which rows a search fitted each forest on, whether
 an API key check reaches `hmac.compare_digest`), or run a timed workload next to the code it
 times (`call_each`: the test measures the wall clock around one call). In grading their answers come from the learner's
-process and may lie, so a criterion judged by a probe is one a learner could as easily meet for
-real; every other check rests on behaviour.
+process and may lie (the learner can replace any module there, these functions included), so a
+criterion judged by a probe is one a learner could as easily meet for real; no expected value,
+size or time a verdict compares with is computed by a probe (see course/testing/README.md).
 """
 
 from __future__ import annotations

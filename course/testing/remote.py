@@ -8,8 +8,8 @@ proxies (course.boundary). Most test code needs no change; these helpers cover w
 - `on_learner(fn, *args)`: call a library function (cross_val_score, a course.testing probe)
   where the learner's code runs, on the learner's objects;
 - `call_many(fn, arguments)`: thousands of calls in one crossing, same calls in the same order;
-- `pickled_bytes(obj)` / `pickled_size(obj)`: pickle.dumps(obj, protocol=5), made where the
-  learner's code runs (the grader only measures the bytes, never unpickles them);
+- `pickled_bytes(obj)` / `pickled_size(obj)`: pickle.dumps(obj, protocol=5): the test's own
+  objects measured here, learner objects where they live (their bytes are the learner's word);
 - `learner_copy(obj)`: a copy of the test's object that lives where the learner's code runs, so
   that a test can watch what learner code does to it through its behaviour.
 """
@@ -75,17 +75,22 @@ def call_many(fn: Any, arguments: Any, *, star: bool = False) -> list[Any]:
 
 
 def pickled_bytes(obj: Any, protocol: int = 5) -> bytes:
-    """pickle.dumps(obj, protocol), made where the learner's code runs; never unpickled here.
+    """pickle.dumps(obj, protocol), made here for the test's own objects; never unpickled here.
 
-    In grading, the test's own objects are pickled there too: learner code works on copies of
-    them, and a copy can pickle a few bytes longer than the object it was made from, so sizes
-    are only comparable when measured on the same side.
+    In grading, the test's own objects (not learner objects) are measured in the grader: the
+    bytes are those of the copy learner code receives (pickled, then unpickled), so that a
+    learner's measurement of its copy and this one agree, and no learner-side code is involved.
+    A learner object's bytes can only be made where it lives: they are what the learner side
+    answers, i.e. the learner's word (it may lie). A verdict that must not rest on the learner's
+    word compares them with sizes of the test's own objects, or checks behaviour too.
     """
     conn = grader_connection()
-    if conn is not None:
+    if conn is not None and is_learner_object(obj):
         from course.boundary import services
 
         return services.pickled_bytes(conn, obj, protocol)
+    if conn is not None:
+        obj = pickle.loads(pickle.dumps(obj, protocol=protocol))  # the copy the learner side gets
     return pickle.dumps(obj, protocol=protocol)
 
 
