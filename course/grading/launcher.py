@@ -191,8 +191,11 @@ class Launcher:
                    COURSE_SHARED_DIR=str(self.layout.shared), COURSE_KERNEL_ROLE=role,
                    MPLCONFIGDIR=str(home / ".matplotlib"), IPYTHONDIR=str(home / ".ipython"),
                    JUPYTER_RUNTIME_DIR=str(home / ".jupyter-runtime"))
-        env.update(self.service_env)
         if role == "grader":  # test cells' temporary files are where the learner side can use them
+            # The notebook's Redis is the tests': they lend their client (or its URL) to the
+            # learner's code. The learner's own cells start their own Redis, as in JupyterLab, so
+            # what they cached never answers a test.
+            env.update(self.service_env)
             env["TMPDIR"] = str(self.layout.shared)
             env["COURSE_PRIVATE_TMP"] = str(home / "tmp")
         (home / "tmp").mkdir(mode=0o700)
