@@ -88,6 +88,14 @@ def _threads(conn: Any) -> list[int]:
     return sorted(local_thread_ids())
 
 
+def redis_client_like(connection_class: type, connection_kwargs: dict[str, Any]) -> Any:
+    """A new Redis client with another client's connection settings (how a test's client crosses)."""
+    import redis
+
+    return redis.Redis(connection_pool=redis.ConnectionPool(connection_class=connection_class,
+                                                            **connection_kwargs))
+
+
 def _keep(conn: Any, obj: Any) -> Any:
     from course.boundary.codec import Handle
 
