@@ -64,13 +64,21 @@ class GraderSide(Connection):
             return MAIN
         return super().own_chain()
 
+    #: time.monotonic() after which no call waits any longer (a fresh endpoint's time limit)
+    deadline: float | None = None
+
     def wait(self, inbox: Any, timeout: float | None = None) -> Any:
         import queue
+        import time
 
+        limit = call_timeout
+        if self.deadline is not None:
+            left = max(0.0, self.deadline - time.monotonic())
+            limit = left if limit is None else min(limit, left)
         try:
-            return super().wait(inbox, call_timeout)
+            return super().wait(inbox, limit)
         except queue.Empty:
-            raise TimeoutError(f"the learner's notebook did not answer within {call_timeout:g} s") from None
+            raise TimeoutError(f"the learner's notebook did not answer within {limit:g} s") from None
 
     # -- what the learner may do with the test's objects: call them and their methods
     def get_attribute(self, target: Any, name: str) -> Any:
@@ -130,19 +138,24 @@ class GraderSide(Connection):
             return NotLearnerCode()  # a learner name never becomes an object of the test's
         return super().local(ident)
 
+    def values(self, names: list[str]) -> dict[str, Any]:
+        """The learner's current values of these names (those it defines)."""
+        self._local.naming = True
+        try:
+            values = self.request("globals", names=list(names))
+        finally:
+            self._local.naming = False
+        if type(values) is not dict:
+            raise BoundaryError("the learner side answered the names with something else")
+        return values
+
     def refresh(self) -> None:
         """Bind each learner name in the namespace to the learner's current value (or unbind it).
 
         A name whose value is (or holds) an object the test lent earlier is bound to a
         `NotLearnerCode` in its place: the test's own callables never answer for the learner.
         """
-        self._local.naming = True
-        try:
-            values = self.request("globals", names=self.names)
-        finally:
-            self._local.naming = False
-        if type(values) is not dict:
-            raise BoundaryError("the learner side answered the names with something else")
+        values = self.values(self.names)
         for name in self.names:
             if name in values:
                 self.namespace[name] = values[name]
