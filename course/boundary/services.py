@@ -12,11 +12,13 @@ the grader.
 from __future__ import annotations
 
 import itertools
+import logging
 import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+log = logging.getLogger(__name__)
 _apps: dict[int, Any] = {}
 _captures: dict[int, Any] = {}
 _endpoints: dict[int, Any] = {}
@@ -257,10 +259,11 @@ def _run_against_fresh_endpoint(conn: Any, fn: Any, args: tuple[Any, ...], kwarg
     listener.bind(address)
     listener.listen(1)
     listener.settimeout(0.2)
+    since = _boot_ticks()
     ident = call(conn, "fresh_endpoint", address, names, hashseed)
     fresh: GraderSide | None = None
     try:
-        sock = _accept(conn, listener, ident, deadline, name, timeout)
+        sock = _accept(conn, listener, ident, deadline, name, timeout, since)
         fresh = GraderSide(sock, conn.namespace, names)
         fresh.deadline = deadline
         values = fresh.values(names)
@@ -297,7 +300,42 @@ def _run_against_fresh_endpoint(conn: Any, fn: Any, args: tuple[Any, ...], kwarg
             pass
 
 
-def _accept(conn: Any, listener: Any, ident: Any, deadline: float, name: str, timeout: float) -> Any:
+def _boot_ticks() -> int | None:
+    """Now, in clock ticks since boot (the unit of a process's start time in /proc/PID/stat)."""
+    import os
+
+    try:
+        with open("/proc/uptime") as f:
+            return int(float(f.read().split()[0]) * os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _started_before_request(sock: Any, since: int | None) -> bool:
+    """Whether the peer process (by SO_PEERCRED, from the kernel) started before `since`.
+
+    The fresh endpoint must be a process made for this request, not the learner's kernel (or any
+    process of its) answering in its place. Where Linux's /proc cannot tell, nothing is refused.
+    """
+    import socket
+    import struct
+
+    if since is None or not hasattr(socket, "SO_PEERCRED"):
+        return False
+    try:
+        pid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                  struct.calcsize("3i")))[0]
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+        started = int(stat[stat.rindex(")") + 2:].split()[19])  # field 22: starttime
+    except (OSError, ValueError, IndexError, struct.error):
+        log.warning("could not tell when the fresh endpoint's process started")
+        return False
+    return started < since - 2  # two ticks: /proc/uptime is rounded to 10 ms
+
+
+def _accept(conn: Any, listener: Any, ident: Any, deadline: float, name: str, timeout: float,
+            since: int | None) -> Any:
     """The fresh endpoint's connection, or FreshProcessError if it ended or never came."""
     import time
 
@@ -307,10 +345,15 @@ def _accept(conn: Any, listener: Any, ident: Any, deadline: float, name: str, ti
     while True:
         try:
             sock, _ = listener.accept()
-            sock.settimeout(None)
-            return sock
         except TimeoutError:
             pass
+        else:
+            sock.settimeout(None)
+            if _started_before_request(sock, since):
+                sock.close()
+                raise FreshProcessError(f"{name}: the process that answered was not a new Python "
+                                        "process (it was running before the test asked for one)")
+            return sock
         now = time.monotonic()
         if now >= deadline:
             raise FreshProcessError(f"{name}: a fresh Python process did not start within {timeout:g} s")

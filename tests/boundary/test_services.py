@@ -185,3 +185,26 @@ def test_library_functions_run_on_learner_objects_where_they_live(make_pair):
     assert on_learner(getattr, p["create_app"](1), "name") == "learner-app"
     with pytest.raises(TypeError, match="library functions"):
         on_learner(lambda: 1)
+
+
+def test_a_fresh_endpoint_must_be_a_new_process(make_pair, monkeypatch):
+    """A learner side that answers "fresh" from its own, older process is refused (SO_PEERCRED)."""
+    import socket
+    import threading
+
+    from course.boundary import learner, services
+
+    p = make_pair(FRESH)
+
+    def from_this_process(conn, address, names, hashseed):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(address)
+        side = learner.LearnerSide(sock, conn.namespace)
+        threading.Thread(target=lambda: side.serve("never"), daemon=True).start()
+        return 0
+
+    monkeypatch.setitem(services.LEARNER_SERVICES, "fresh_endpoint", from_this_process)
+    monkeypatch.setitem(services.LEARNER_SERVICES, "fresh_endpoint_stop", lambda conn, ident: None)
+    exec("def pid_elsewhere():\n    return where()\n", p.grader_ns)
+    with pytest.raises(FreshProcessError, match="not a new Python process"):
+        run_in_fresh_process(p["pid_elsewhere"])
