@@ -145,12 +145,12 @@ def test_a_tests_own_function_runs_here_against_a_fresh_learner_process(make_pai
 
 
 def test_a_fresh_endpoint_that_runs_too_long_is_stopped(make_pair):
-    p = make_pair(LEARNER + "\nimport time\n\ndef sleepy():\n    time.sleep(30)\n")
+    p = make_pair(LEARNER + "\nimport time\n\ndef sleepy():\n    time.sleep(300)\n")
     exec("def waits():\n    sleepy()\n", p.grader_ns)
     started = time.monotonic()
-    with pytest.raises(FreshProcessError, match="longer than 1 s"):
-        run_in_fresh_process(p["waits"], timeout=1)
-    assert time.monotonic() - started < 20
+    with pytest.raises(FreshProcessError, match="longer than 10 s|did not start within 10 s"):
+        run_in_fresh_process(p["waits"], timeout=10)  # (starting counts: a loaded machine is slow)
+    assert time.monotonic() - started < 120
 
 
 def test_sizes_are_measured_on_bytes_never_unpickled(make_pair, monkeypatch):
