@@ -15,7 +15,7 @@ Values inside a frame are plain JSON (None, bool, int, str, lists) or tagged obj
 | `ix` / `s` / `df` | index, values, names | pandas Index, Series, DataFrame (dtypes by name, allow-listed) |
 | `h` | id, type names | a proxy of an object that lives on the sender's side |
 | `r` | id | the receiver's own object, sent back |
-| `x` | type names | an exception class (real class made in the receiver) |
+| `h` + `x`, `b` | id, type names, bases (the same way) | an exception class: in the grader, a class made for that handle (`errors.py`) |
 | `pkl` | base64 pickle | only grader -> learner (the grader's data is trusted there) |
 
 The decoder builds only these types and raises BoundaryError for anything else. It never
@@ -63,9 +63,19 @@ class Peer(Protocol):
     def proxy_id(self, obj: Any) -> int | None: ...  # the remote id when obj is a proxy
     def local(self, ident: int) -> Any: ...  # a local object the peer sent back
     def proxy(self, ident: int, types: list[list[str]]) -> Any: ...
-    def exception_class(self, types: list[list[str]]) -> type: ...
+    def exception_class(self, types: list[list[str]]) -> type: ...  # by names (a raised error's)
+    def class_value(self, ref: ClassRef) -> type: ...  # an exception class sent as a value
     def by_value(self, obj: Any) -> bytes | None: ...  # pickled bytes, or None: send a handle
     def unpickle(self, data: bytes) -> Any: ...
+
+
+class ClassRef:
+    """An exception class of the sender, as decoded: its handle, its names, its direct bases."""
+
+    __slots__ = ("ident", "types", "bases")
+
+    def __init__(self, ident: int, types: list[list[str]], bases: list[ClassRef]) -> None:
+        self.ident, self.types, self.bases = ident, types, bases
 
 
 def type_names(cls: type) -> list[list[str]]:
@@ -150,7 +160,7 @@ class Encoder:
         if t is slice:
             return {"$": "sl", "v": [self._enc(p, depth + 1, path) for p in (x.start, x.stop, x.step)]}
         if issubclass(t, type) and issubclass(x, BaseException):
-            return self.peer.export(x) | {"x": type_names(x)}
+            return self._exception_class(x, depth, path)
         plain = _plain_subclass(x)
         if plain is not None:  # a subclass of a plain type, read through the base type's methods
             return self._enc(plain, depth, path)
@@ -158,6 +168,15 @@ class Encoder:
         if data is not None:
             return {"$": "pkl", "v": _b64(data)}
         return self.peer.export(x)
+
+    def _exception_class(self, cls: type, depth: int, path: set[int]) -> Any:
+        """An exception class: a handle (its identity), its names, and its direct bases the same way."""
+        if depth > MAX_DEPTH:
+            raise BoundaryError(f"a class hierarchy more than {MAX_DEPTH} levels deep")
+        bases = [] if cls.__module__ == "builtins" else [  # a builtin's names say all of it
+            self._exception_class(b, depth + 1, path) for b in cls.__bases__[:MAX_MRO]
+            if issubclass(b, BaseException) and b is not BaseException]
+        return self.peer.export(cls) | {"x": type_names(cls), "b": bases}
 
     def _container(self, x: Any, depth: int, path: set[int]) -> Any:
         if id(x) in path:
@@ -471,8 +490,19 @@ class Decoder:
         ident = _field(x, "id", int)
         types = _types(x.get("t"))
         if "x" in x:
-            return self.peer.exception_class(_types(x.get("x")))
+            return self.peer.class_value(self._class_ref(x, depth))
         return self.peer.proxy(ident, types)
+
+    def _class_ref(self, x: Any, depth: int) -> ClassRef:
+        if depth > MAX_DEPTH:
+            raise BoundaryError(f"a class hierarchy more than {MAX_DEPTH} levels deep")
+        if type(x) is not dict or x.get("$") != "h" or "x" not in x:
+            raise BoundaryError("a base of an exception class must be an exception class")
+        bases = x.get("b", [])
+        if type(bases) is not list or len(bases) > MAX_MRO:
+            raise BoundaryError("invalid exception class bases")
+        return ClassRef(_field(x, "id", int), _types(x.get("x")),
+                        [self._class_ref(b, depth + 1) for b in bases])
 
     def _tag_r(self, x: dict, depth: int) -> Any:
         return self.peer.local(_field(x, "id", int))

@@ -80,7 +80,8 @@ class Connection:
         self.max_workers = max_workers
         self.encoder = Encoder(self)
         self.decoder = Decoder(self)
-        self.errors = ErrorMapper(self.encoder, self.decoder, with_traceback=self.role == "learner")
+        self.errors = ErrorMapper(self.encoder, self.decoder, with_traceback=self.role == "learner",
+                                  by_handle=self.role == "grader")
         self.broken: BaseException | None = None
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
@@ -255,6 +256,9 @@ class Connection:
 
     def exception_class(self, types: list[list[str]]) -> type:
         return self.errors.exception_class(types)
+
+    def class_value(self, ref: Any) -> type:
+        return self.errors.class_value(ref)
 
     def rebuild_error(self, err: dict[str, Any]) -> BaseException:
         return self.errors.rebuild(err)

@@ -5,8 +5,10 @@ The grader never runs learner code and never unpickles: every answer is decoded 
 library data (a fitted scikit-learn model, a DataFrame: pickled, the grader's data is trusted
 there) and by reference when they are the test's code or state (functions, lambdas, bound
 methods such as `alerts.append`, instances of classes the test cell defines, objects that cannot
-be pickled such as a Redis client): learner code then calls them back here, and the test sees
-exactly what was done to them.
+be pickled): learner code then calls them back here, and the test sees exactly what was done to
+them. A lent object is call-only (`get_attribute`): no request sets, deletes or reads one of its
+attributes. A Redis client crosses as its address (learner code gets its own client to the same
+server).
 
     bootstrap_code(path, names) -> run silently once, before the first test cell
     before_cell_code()          -> run silently before each test cell
@@ -31,15 +33,23 @@ _connection: GraderSide | None = None
 call_timeout: float | None = None
 
 _NEVER_EXPORTED = (types.ModuleType, types.FrameType, types.TracebackType, types.CodeType)
-_DUNDERS_SERVED = {"__len__", "__bool__", "__iter__", "__contains__", "__getitem__", "__setitem__",
+#: The protocol methods learner code may call on a lent object (reads through the test's own
+#: methods: none of them changes the object, none names one of its attributes).
+_DUNDERS_SERVED = {"__len__", "__bool__", "__iter__", "__contains__", "__getitem__",
                    "__enter__", "__exit__", "__repr__", "__str__"}
 _MAX_ITEMS = 100_000
+#: A Redis client's connection settings that cross with it (the rest is its own internal state).
+_REDIS_SETTINGS = {"host", "port", "path", "db", "username", "password", "socket_timeout",
+                   "socket_connect_timeout", "socket_keepalive", "retry", "retry_on_timeout",
+                   "retry_on_error", "encoding", "encoding_errors", "decode_responses",
+                   "health_check_interval", "client_name", "protocol"}
 
 
 class GraderSide(Connection):
     role = "grader"
-    handlers = {"call": "do_call", "method": "do_method", "getattr": "do_getattr",
-                "setattr": "do_setattr"}
+    #: Lent objects are call-only: learner code calls them and their methods; it never sets,
+    #: deletes or reads one of their attributes (no "setattr", "delattr", "setitem" here).
+    handlers = {"call": "do_call", "method": "do_method", "getattr": "do_getattr"}
 
     def __init__(self, sock: Any, namespace: dict[str, Any], names: list[str], **kw: Any) -> None:
         self.namespace = namespace
@@ -54,25 +64,35 @@ class GraderSide(Connection):
             return MAIN
         return super().own_chain()
 
+    #: time.monotonic() after which no call waits any longer (a fresh endpoint's time limit)
+    deadline: float | None = None
+
     def wait(self, inbox: Any, timeout: float | None = None) -> Any:
         import queue
+        import time
 
+        limit = call_timeout
+        if self.deadline is not None:
+            left = max(0.0, self.deadline - time.monotonic())
+            limit = left if limit is None else min(limit, left)
         try:
-            return super().wait(inbox, call_timeout)
+            return super().wait(inbox, limit)
         except queue.Empty:
-            raise TimeoutError(f"the learner's notebook did not answer within {call_timeout:g} s") from None
+            raise TimeoutError(f"the learner's notebook did not answer within {limit:g} s") from None
 
-    # -- what the learner may do with the test's objects
-    def check_attribute(self, name: str) -> None:
-        if name.startswith("_"):
-            raise AttributeError(f"{name}: the test's objects show no private attributes")
-
+    # -- what the learner may do with the test's objects: call them and their methods
     def get_attribute(self, target: Any, name: str) -> Any:
-        if name.startswith("_") and name not in _DUNDERS_SERVED:
-            raise AttributeError(f"{name}: the test's objects show no private attributes")
+        """A method of a lent object, for learner code to call (never a data attribute)."""
         if name in _DUNDERS_SERVED:
             return _served_dunder(target, name)
-        return getattr(target, name)
+        if name.startswith("_"):
+            raise AttributeError(f"{name}: the test's objects show no private attributes")
+        value = getattr(target, name)
+        if not callable(value):
+            raise AttributeError(
+                f"{name}: an object the test gives your code can be called and its methods used, "
+                "but its other attributes cannot be read or changed")
+        return value
 
     def check_exportable(self, obj: Any) -> None:
         if isinstance(obj, _NEVER_EXPORTED):
@@ -113,16 +133,49 @@ class GraderSide(Connection):
                 or "<locals>" in getattr(cls, "__qualname__", ""))
 
     # -- names
-    def refresh(self) -> None:
-        """Bind each learner name in the namespace to the learner's current value (or unbind it)."""
-        values = self.request("globals", names=self.names)
+    def local(self, ident: int) -> Any:
+        if getattr(self._local, "naming", False):
+            return NotLearnerCode()  # a learner name never becomes an object of the test's
+        return super().local(ident)
+
+    def values(self, names: list[str]) -> dict[str, Any]:
+        """The learner's current values of these names (those it defines)."""
+        self._local.naming = True
+        try:
+            values = self.request("globals", names=list(names))
+        finally:
+            self._local.naming = False
         if type(values) is not dict:
             raise BoundaryError("the learner side answered the names with something else")
+        return values
+
+    def refresh(self) -> None:
+        """Bind each learner name in the namespace to the learner's current value (or unbind it).
+
+        A name whose value is (or holds) an object the test lent earlier is bound to a
+        `NotLearnerCode` in its place: the test's own callables never answer for the learner.
+        """
+        values = self.values(self.names)
         for name in self.names:
             if name in values:
                 self.namespace[name] = values[name]
             else:
                 self.namespace.pop(name, None)
+
+
+class NotLearnerCode:
+    """Stands for a learner name bound to an object the test lent: every use of it fails."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("this name in your notebook refers to an object the test gave your code, "
+                        "not to something your notebook defines")
+
+    __call__ = __getattr__ = __getitem__ = __iter__ = __len__ = __bool__ = __enter__ = _refuse
+
+    def __repr__(self) -> str:
+        return "<an object the test lent, bound to a name of the learner's notebook>"
 
 
 def _served_dunder(target: Any, name: str) -> Any:
@@ -155,6 +208,18 @@ class _Pickler(pickle.Pickler):
     def __init__(self, file: Any, conn: GraderSide) -> None:
         super().__init__(file, protocol=5)
         self.conn = conn
+
+    def reducer_override(self, obj: Any) -> Any:
+        redis = sys.modules.get("redis")
+        if redis is not None and type(obj) is redis.Redis:
+            # a Redis client crosses as its address: learner code gets a client of its own to the
+            # same server, never the test's (whose methods and callbacks it could change)
+            from course.boundary.services import redis_client_like
+
+            pool = obj.connection_pool
+            settings = {k: v for k, v in pool.connection_kwargs.items() if k in _REDIS_SETTINGS}
+            return redis_client_like, (pool.connection_class, settings)
+        return NotImplemented
 
     def persistent_id(self, obj: Any) -> Any:
         ident = self.conn.proxy_id(obj)

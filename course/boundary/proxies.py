@@ -8,8 +8,11 @@ swallows the grader's exception; `repr` is made here. Its class is named after t
 learner side reports (for messages only; `isinstance` with a real class is always False).
 
 `TestObject` (in the learner kernel) is the test's own object lent to learner code (a fake
-clock, a model written by the test, `alerts.append`): the grader's data is trusted, so it
-forwards the usual protocols too.
+clock, a model written by the test, `alerts.append`). It is call-only: learner code calls it and
+its methods (and the read-only protocols: len, iteration, items, `in`, `with`, repr); it cannot
+set, delete or read one of its attributes, so a test's counters (`model.peak`, `calls`) are
+state of the grader that no request can name. The grader side enforces this
+(`GraderSide.handlers`, `get_attribute`); this class only says it kindly and early.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 _REMOTE_DUNDERS = {"__name__", "__qualname__", "__module__", "__doc__"}
+_LENT_ONLY = ("this object belongs to the test that called your code: you can call it and its "
+              "methods, but not change it or read its attributes")
 _MAX_CLASSES = 2000
 _classes: dict[tuple[str, str], type] = {}
 
@@ -136,10 +141,10 @@ class TestObject:
         return _conn(self).request("getattr", obj=self, name=name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in TestObject.__slots__:
-            object.__setattr__(self, name, value)
-        else:
-            _conn(self).request("setattr", obj=self, name=name, value=value)
+        raise AttributeError(_LENT_ONLY)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(_LENT_ONLY)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return _conn(self).request("call", obj=self, args=list(args), kw=kwargs)
@@ -151,7 +156,7 @@ class TestObject:
         return self._dunder("__getitem__", key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self._dunder("__setitem__", key, value)
+        raise TypeError(_LENT_ONLY)
 
     def __len__(self) -> int:
         return self._dunder("__len__")

@@ -74,9 +74,11 @@ def run_in_fresh_process(
     """Call fn(*args, **kwargs) in a new sys.executable with PYTHONHASHSEED=hashseed.
 
     The result is turned into plain data in the child (to_plain) and comes back as JSON, so no
-    object made by learner code is ever unpickled here. In grading, the learner's kernel starts
-    the process (fn, when it is the test's own function, travels there by value). Functions from __main__ or from modules
+    object made by learner code is ever unpickled here. Functions from __main__ or from modules
     that are not importable (a notebook, code exec'd in a dict) travel by value (cloudpickle).
+    In grading (course.boundary.services.run_in_fresh_process), a learner or library function
+    runs in a fresh process the learner's kernel starts; a function the test defines runs in the
+    grader against a fresh learner endpoint, and none of its code leaves the grader.
     """
     seed = _seed_text(hashseed)
     from course.testing.remote import grader_connection

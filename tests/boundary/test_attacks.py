@@ -322,3 +322,150 @@ def loud():
     with pytest.raises(Exception, match="could not be shown") as info:
         p["loud"]()
     assert type(info.value).__name__ == "Loud"
+
+
+# -- red-team findings 2, 3 and 7 (/work/notes/redteam-findings.md): lent objects are call-only,
+#    class identity is the learner's handle, a learner name never becomes a test's object
+
+def test_a_lent_object_is_call_only_whatever_the_learner_side_sends(liar):
+    """No request sets, deletes or reads one of the attributes of an object the test lent."""
+
+    class Counter:
+        def __init__(self):
+            self.calls = 0
+            self.items = {"a": 1}
+
+        def __call__(self, x):
+            self.calls += 1
+            return 2 * x
+
+        def __getitem__(self, key):
+            return self.items[key]
+
+        def __setitem__(self, key, value):
+            self.items[key] = value
+
+    counter = Counter()
+    results = []
+
+    def learner_side():
+        request = liar.next_request()
+        lent = request["args"][0]
+        for op, fields in [("call", {"args": [4], "kw": {"$": "d", "v": []}}),
+                           ("setattr", {"name": "calls", "value": 1}),
+                           ("delattr", {"name": "calls"}),
+                           ("getattr", {"name": "calls"}),
+                           ("getattr", {"name": "items"}),
+                           ("method", {"name": "__setitem__", "args": ["a", 9], "kw": {"$": "d", "v": []}}),
+                           ("setitem", {"key": "a", "value": 9}),
+                           ("method", {"name": "__getitem__", "args": ["a"], "kw": {"$": "d", "v": []}})]:
+            pack = {"id": 2000 + len(results), "op": op, "chain": "main",
+                    "obj": {"$": "r", "id": lent["id"]}, **fields}
+            liar.send_raw(pack_frame(pack))
+            results.append(_next_reply(liar))
+        liar.reply(request, ok=True, v=None)
+
+    thread = answer_in_thread(learner_side)
+    liar.grader_ns["f"](counter)
+    thread.join(5)
+    assert results[0] == {"re": 2000, "ok": True, "v": 8}
+    assert [r["ok"] for r in results[1:]] == [False] * 6 + [True], results
+    assert counter.calls == 1 and counter.items == {"a": 1}
+
+
+def test_learner_code_cannot_change_the_tests_counters_or_its_redis_client(make_pair):
+    from course.services import redis_client
+
+    p = make_pair('''
+def set_peak(model):
+    model.peak = 2
+def read_peak(model):
+    return model.peak
+def predict_twice(model, x):
+    return [model.predict(x), model.predict(x)]
+def can_call(model, name):
+    return hasattr(model, name)
+def replace_get(client):
+    client.get = lambda key: b"forged"
+    client.set_response_callback("GET", lambda response, **kw: b"forged")
+    return type(client).__name__
+''')
+
+    class SlowModel:
+        def __init__(self):
+            self.peak = 1
+
+        def predict(self, x):
+            return x + 1
+
+    model = SlowModel()
+    for name in ("set_peak", "read_peak"):
+        with pytest.raises(AttributeError, match="call"):
+            p[name](model)
+    assert model.peak == 1
+    assert p["predict_twice"](model, 1) == [2, 2]
+    assert p["can_call"](model, "predict") is True and p["can_call"](model, "peak") is False
+    rc = redis_client()
+    rc.set("finding-2", b"real")
+    assert p["replace_get"](rc) == "Redis"  # learner code gets a client of its own
+    assert rc.get("finding-2") == b"real"
+    rc.delete("finding-2")
+
+
+def test_a_learner_class_is_never_the_graders_class_of_that_name(make_pair):
+    p = make_pair('''
+QuotaError = AssertionError
+CatchAll = Exception
+
+class ResourceError(Exception):
+    pass
+
+class TenantError(ResourceError, LookupError):
+    pass
+
+def reserve(n, quota):
+    return n
+
+def tenant():
+    raise TenantError("no tenant a")
+
+def key():
+    raise KeyError("k")
+''')
+    quota, catch_all = p["QuotaError"], p["CatchAll"]
+    assert quota is not AssertionError and catch_all is not Exception
+    with pytest.raises(AssertionError, match="should raise"):
+        try:
+            p["reserve"](5, 3)
+            raise AssertionError("reserve over the quota should raise QuotaError")
+        except quota:
+            pass
+    with pytest.raises(AssertionError):
+        try:
+            raise AssertionError("a check inside the try")
+        except catch_all:
+            pass
+    resource, tenant = p["ResourceError"], p["TenantError"]
+    with pytest.raises(resource) as info:  # a learner hierarchy keeps its shape
+        p["tenant"]()
+    assert type(info.value) is tenant and isinstance(info.value, LookupError)
+    with pytest.raises(KeyError) as raised:
+        p["key"]()
+    assert type(raised.value) is KeyError
+
+
+def test_a_learner_name_never_becomes_an_object_the_test_lent(make_pair):
+    p = make_pair('''
+def keep(fn):
+    global predict
+    predict = fn
+''', names=["keep", "predict"])
+
+    def reference(x):
+        return x * 2
+
+    p["keep"](reference)
+    p.grader_side.refresh()
+    assert p["predict"] is not reference
+    with pytest.raises(TypeError, match="the test gave your code"):
+        p["predict"](3)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
+import os
 import pickle
+import time
 
 import numpy as np
 import pandas as pd
@@ -85,14 +89,69 @@ def test_fresh_processes_start_from_the_learner_side(make_pair):
     here = p["key"]([1, 2, 3])
     there = [run_in_fresh_process(p["key"], [1, 2, 3], hashseed=seed) for seed in (1, 2)]
     assert there[0] != there[1] and type(there[0]) is str and here  # hash() is salted per process
-
-    # a test cell's own function travels by value; the learner names in it resolve there
-    exec("def the_tests_own(values):\n    return {'key': key(values), 'n': len(values)}\n",
-         p.grader_ns)
-    out = run_in_fresh_process(p["the_tests_own"], [4, 5], hashseed=7)
-    assert out["n"] == 2 and type(out["key"]) is str
     with pytest.raises(FreshProcessError, match="failed in a fresh Python process"):
         run_in_fresh_process(p["key"], 5)
+    assert run_in_fresh_process(json.dumps, {"a": 1}) == '{"a": 1}'  # a library function, by name
+
+
+FRESH = LEARNER + """
+import os
+import pickle
+
+
+class Box:
+    def __init__(self, value):
+        self.value = value
+
+
+def save_box(value, path):
+    with open(path, "wb") as f:
+        pickle.dump(Box(value), f)  # by reference: __main__.Box, as in a notebook
+
+
+def load_box(path):
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def where():
+    return os.getpid()
+"""
+
+
+def test_a_tests_own_function_runs_here_against_a_fresh_learner_process(make_pair, tmp_path):
+    """No test code crosses: the function runs in the grader, the learner's names are a new process's."""
+    p = make_pair(FRESH)
+    received = []
+    dispatch = p.learner_side._dispatch
+    p.learner_side._dispatch = lambda msg: (received.append(json.dumps(msg)), dispatch(msg))[1]
+    exec("def the_tests_own(values):\n"
+         "    note = 'zanzibar is in the test only'\n"
+         "    return {'key': key(values), 'n': len(values), 'pid': where(), 'note': note[:0]}\n"
+         "def save_elsewhere(value, path):\n"
+         "    save_box(value, path)\n"
+         "def load_elsewhere(path):\n"
+         "    return load_box(path).value\n", p.grader_ns)
+    first, second = (run_in_fresh_process(p["the_tests_own"], [4, 5], hashseed=seed) for seed in (7, 8))
+    assert first["n"] == 2 and first["key"] != second["key"]  # each its own hash seed
+    assert len({first["pid"], second["pid"], os.getpid()}) == 3  # two new processes
+    path = str(tmp_path / "box.pkl")
+    run_in_fresh_process(p["save_elsewhere"], {"w": [1, 2]}, path)
+    assert run_in_fresh_process(p["load_elsewhere"], path) == {"w": [1, 2]}
+    assert received and not any("zanzibar" in r or "the_tests_own" in r for r in received)
+    with pytest.raises(FreshProcessError, match="not plain data"):
+        run_in_fresh_process(lambda path: load_box(path), path)  # noqa: F821 -- a learner name
+    with pytest.raises(TypeError, match="runs a function"):
+        run_in_fresh_process(functools.partial(print, 1))
+
+
+def test_a_fresh_endpoint_that_runs_too_long_is_stopped(make_pair):
+    p = make_pair(LEARNER + "\nimport time\n\ndef sleepy():\n    time.sleep(300)\n")
+    exec("def waits():\n    sleepy()\n", p.grader_ns)
+    started = time.monotonic()
+    with pytest.raises(FreshProcessError, match="longer than 10 s|did not start within 10 s"):
+        run_in_fresh_process(p["waits"], timeout=10)  # (starting counts: a loaded machine is slow)
+    assert time.monotonic() - started < 120
 
 
 def test_sizes_are_measured_on_bytes_never_unpickled(make_pair, monkeypatch):
@@ -133,3 +192,26 @@ def test_library_functions_run_on_learner_objects_where_they_live(make_pair):
     assert on_learner(getattr, p["create_app"](1), "name") == "learner-app"
     with pytest.raises(TypeError, match="library functions"):
         on_learner(lambda: 1)
+
+
+def test_a_fresh_endpoint_must_be_a_new_process(make_pair, monkeypatch):
+    """A learner side that answers "fresh" from its own, older process is refused (SO_PEERCRED)."""
+    import socket
+    import threading
+
+    from course.boundary import learner, services
+
+    p = make_pair(FRESH)
+
+    def from_this_process(conn, address, names, hashseed):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(address)
+        side = learner.LearnerSide(sock, conn.namespace)
+        threading.Thread(target=lambda: side.serve("never"), daemon=True).start()
+        return 0
+
+    monkeypatch.setitem(services.LEARNER_SERVICES, "fresh_endpoint", from_this_process)
+    monkeypatch.setitem(services.LEARNER_SERVICES, "fresh_endpoint_stop", lambda conn, ident: None)
+    exec("def pid_elsewhere():\n    return where()\n", p.grader_ns)
+    with pytest.raises(FreshProcessError, match="not a new Python process"):
+        run_in_fresh_process(p["pid_elsewhere"])

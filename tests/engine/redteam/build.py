@@ -299,16 +299,28 @@ while not os.path.exists("/tmp/rt-injected") and time.monotonic() < _end:
     time.sleep(0.1)
 print("grader uid code ran:", open("/tmp/rt-whoami").read() if os.path.exists("/tmp/rt-whoami") else None)"""
 
-# 4. The test's own function, run in a fresh process, is sent to the learner side with its code
-#    (cloudpickle by value): the learner side keeps the bytes and prints them later.
-FRESH_LEAK = """import course.boundary.services as _services
-_fresh = _services.LEARNER_SERVICES["fresh"]
-def _keep(conn, fn, payload, *args, **kwargs):
-    if payload is not None:
+# 4. The test's own function, run in a fresh process, was sent to the learner side with its code
+#    (cloudpickle by value): the learner side kept the bytes and printed them later. This learner
+#    side records everything every service receives (and what the fresh endpoints are asked),
+#    whatever the protocol sends, and prints it at the end.
+FRESH_LEAK = """import pickle
+
+import course.boundary.services as _services
+
+
+def _recording(name, service):
+    def record(conn, *args, **kwargs):
         with open("/tmp/rt-leak.txt", "ab") as f:
-            f.write(payload)
-    return _fresh(conn, fn, payload, *args, **kwargs)
-_services.LEARNER_SERVICES["fresh"] = _keep"""
+            try:
+                f.write(pickle.dumps((name, args, kwargs)))
+            except Exception:
+                f.write(repr((name, args, kwargs)).encode())
+        return service(conn, *args, **kwargs)
+    return record
+
+
+for _name, _service in list(_services.LEARNER_SERVICES.items()):
+    _services.LEARNER_SERVICES[_name] = _recording(_name, _service)"""
 
 # 5. An output that skips the per-cell cap: nbclient applies update_display_data to every output
 #    with that display_id without counting it (course/grading/executor.py CellRunner.output sees
