@@ -137,7 +137,8 @@ def test_nothing_printed_while_tests_run_reaches_feedback(attacked):
     assert "PRINTED WHILE TESTED 2 2" in outputs  # printed by the learner's own cell: kept
     for text in (outputs, feedback):
         assert "PRINTED WHILE TESTED 1 2" not in text  # printed while t_add called add(1, 2)
-        assert "PRINTED WHILE TESTED 40 2" not in text and "hidden  secret" not in text  # words(' hidden  secret words ')
+        # printed while the hidden test called words(' hidden  secret words ')
+        assert "PRINTED WHILE TESTED 40 2" not in text and "hidden  secret" not in text
 
 
 def test_the_scoring_rule_ignores_execute_results(attacked):
