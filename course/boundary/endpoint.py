@@ -35,8 +35,10 @@ def main(workdir_arg: str) -> None:
     import cloudpickle
 
     from course.boundary import learner
+    from course.grading.shared_files import learner_setup
     from course.testing._child import _register_shipped
 
+    learner_setup()  # in grading: files the tests can read back, as in the learner's kernel
     workdir = Path(workdir_arg)
     namespace = sys.modules["__main__"].__dict__
     names = cloudpickle.loads((workdir / NAMES).read_bytes())
