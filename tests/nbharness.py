@@ -24,6 +24,7 @@ import time
 import types
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import cloudpickle
 from nbformat import NotebookNode
@@ -114,25 +115,12 @@ def run_cells(nb: NotebookNode, only: set[str] | None = None) -> Outcome:
     sys.modules["__learner__"] = module
     cloudpickle.register_pickle_by_value(module)
     try:
-        with _selfchecks_off():
+        # As in grading (course/grading/execute.py): the notebook's self-check cells do nothing.
+        with mock.patch.dict(os.environ, {"COURSE_SELFCHECK": "off"}):
             return _run_cells_in(module.__dict__, nb, only)
     finally:
         cloudpickle.unregister_pickle_by_value(module)
         del sys.modules["__learner__"]
-
-
-@contextlib.contextmanager
-def _selfchecks_off():
-    """As in grading (course/grading/execute.py): the notebook's self-check cells do nothing."""
-    before = os.environ.get("COURSE_SELFCHECK")
-    os.environ["COURSE_SELFCHECK"] = "off"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["COURSE_SELFCHECK"]
-        else:
-            os.environ["COURSE_SELFCHECK"] = before
 
 
 def _run_cells_in(namespace: dict, nb: NotebookNode, only: set[str] | None) -> Outcome:
