@@ -83,20 +83,28 @@ def graded_course(tmp_path_factory) -> Path:
 
 
 # With pytest-xdist (`make test` runs two workers), tests that share a session or module fixture
-# run on one worker, so each graded course is built once.
-_GROUPS = {"test_course_grading.py": "graded_course", "test_cli.py": "tiny_course",
-           "test_review.py": "review_course",
-           "test_reports.py": "graded_course", "test_reports_browser.py": "graded_course",
-           "test_engine.py": "engine", "test_distributed.py": "distributed",
+# run on one worker, so each graded course is built once. Keys are paths under tests/.
+# pytest is held below 9.2 in constraints.txt: on 9.2 xdist's loadgroup silently stops grouping
+# (pytest-dev/pytest-xdist#1386) and every shared course is graded once per worker.
+_GROUPS = {"test_course_grading.py": "graded_course", "test_reports.py": "graded_course",
+           "test_reports_browser.py": "graded_course", "test_cli.py": "tiny_course",
+           "test_review.py": "review_course", "test_distributed.py": "distributed",
            "test_exchange.py": "exchange", "test_hub_browser.py": "hub",
-           "test_bad_input.py": "bad_input", "test_places.py": "places"}
+           "test_lab_browser.py": "lab", "test_bad_input.py": "bad_input", "test_places.py": "places",
+           "test_testing_helpers.py": "testing_helpers",
+           "engine/test_engine.py": "engine", "engine/test_attacks.py": "engine_attacks",
+           "engine/test_redteam.py": "engine_redteam", "engine/test_uids.py": "engine_uids",
+           "boundary/test_two_kernels.py": "two_kernels"}
+_TESTS = Path(__file__).resolve().parent
 
 
+# tryfirst: xdist reads the groups in its own collection hook, which otherwise runs first.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.hasplugin("xdist"):
         return  # `-p no:xdist`: the xdist_group marker is not registered (and not needed)
     for item in items:
-        group = _GROUPS.get(item.path.name)
+        group = _GROUPS.get(Path(item.path).resolve().relative_to(_TESTS).as_posix())
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
 
@@ -110,3 +118,4 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which must run every test: {reason}"
+
