@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,15 @@ from course.samples import learner_notebook
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_NOTEBOOKS = source_notebooks(ROOT)
 LEVELS = sorted({p.parent.name for p in SOURCE_NOTEBOOKS})
+
+
+def terminal_signals() -> None:
+    """`preexec_fn` for a command that a test interrupts as a terminal's Ctrl-C would.
+
+    A shell starts a background job (`make test &`, nohup) with SIGINT ignored; the command would
+    inherit that, and Python never raises KeyboardInterrupt in a process that starts so.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def nb_id(path: Path) -> str:
