@@ -20,13 +20,16 @@ SOURCE_NOTEBOOKS = source_notebooks(ROOT)
 LEVELS = sorted({p.parent.name for p in SOURCE_NOTEBOOKS})
 
 
-def terminal_signals() -> None:
-    """`preexec_fn` for a command that a test interrupts as a terminal's Ctrl-C would.
+def pytest_configure(config):
+    """Ctrl-C behaves as in a terminal, however the suite was started.
 
-    A shell starts a background job (`make test &`, nohup) with SIGINT ignored; the command would
-    inherit that, and Python never raises KeyboardInterrupt in a process that starts so.
+    A shell starts a background job (`make test &`, nohup) with SIGINT ignored; Python then never
+    raises KeyboardInterrupt, in this process or in the commands the tests interrupt, and a test
+    that stops a cell as the cell timeout does waits forever. A handler set here is reset to the
+    default in every child at exec, so the children's Python installs its own again.
     """
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def nb_id(path: Path) -> str:

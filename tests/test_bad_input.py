@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .conftest import run_course, terminal_signals
+from .conftest import run_course
 from .tiny_course import make_tiny_course
 
 SECRET = "s3cr3t-pw"
@@ -271,8 +271,7 @@ def _interrupt(course: Path, args: list[str], signum: int, after, timeout: float
     log = course.parent / "interrupt.log"
     with open(log, "w") as out, open(course.parent / "interrupt.out", "w") as stdout:
         proc = subprocess.Popen([sys.executable, "-m", "course", *args], cwd=course, env=env,
-                                stdout=stdout, stderr=out, start_new_session=True,
-                                preexec_fn=terminal_signals)
+                                stdout=stdout, stderr=out, start_new_session=True)
     deadline = time.monotonic() + timeout
     while not ready() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -21,7 +21,7 @@ from course import scratch, workspace
 from course.config import CourseError, load_config
 from course.demo import run_demo
 
-from .conftest import run_course, terminal_signals
+from .conftest import run_course
 from .tiny_course import make_tiny_course
 
 
@@ -176,8 +176,7 @@ def test_a_stopped_or_killed_course_lab_leaves_no_jupyterlab_running(tiny, signu
     log = tiny.parent / f"lab-{port}.log"
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "course", "lab", "--no-browser", "--port",
-                                 str(port)], cwd=tiny, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                preexec_fn=terminal_signals)
+                                 str(port)], cwd=tiny, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
         while True:
