@@ -76,9 +76,10 @@ def write_learner(course: Path, learner: str, level: str, folder: Path,
 def graded_course(tmp_path_factory) -> Path:
     """The course graded once through the real `course` commands.
 
-    Learners: `reference` (the solutions), `blank` (the release untouched), `leaky` (the
-    solutions plus a last cell that prints the input history, hidden tests included), and
-    `partial` (level1: scales before splitting and scores ROC AUC from labels).
+    Learners: `reference` (the solutions), `blank` (the release untouched), `leaky` (level1's
+    solutions plus a last cell that prints the input history; tests/engine's attacks try every
+    other way to read the hidden tests), and `partial` (level1: scales before splitting and
+    scores ROC AUC from labels).
     """
     course = make_course(tmp_path_factory.mktemp("course"))
     work = tmp_path_factory.mktemp("work")
@@ -86,8 +87,8 @@ def graded_course(tmp_path_factory) -> Path:
     for level in LEVELS:
         write_learner(course, "reference", level, work / "reference" / level)
         write_learner(course, "blank", level, work / "blank" / level, blank=True)
-        write_learner(course, "leaky", level, work / "leaky" / level,
-                      extra_cell="print(In)\nprint(_ih)")
+    write_learner(course, "leaky", LEVELS[0], work / "leaky" / LEVELS[0],
+                  extra_cell="print(In)\nprint(_ih)")
     if (course / "release" / "level1" / "01-ml-fundamentals.ipynb").exists():
         write_learner(course, "partial", "level1", work / "partial" / "level1", override=partial)
     run_course(course, "grade")
