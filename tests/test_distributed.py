@@ -146,10 +146,12 @@ def test_two_workers_share_the_jobs_and_every_result_comes_back_once(workers):
         f"k{i}": {"i": i, "text": "é" * i} for i in range(12)}
     assert len({meta["worker"] for _, meta in results.values()}) == 2
     assert coordinator.stats.enqueued == 12 and coordinator.stats.duplicates == 0
-    assert not coordinator.connection.exists(coordinator.reply_list)
+    assert not coordinator.connection.exists(coordinator.alive_key)
 
 
 def test_a_job_past_its_timeout_is_reported_with_the_reason(workers):
+    from rq import Worker
+
     workers.start(1)
     coordinator = _coordinator(workers)
     results, failures = _collect(coordinator, [
@@ -158,6 +160,11 @@ def test_a_job_past_its_timeout_is_reported_with_the_reason(workers):
     ])
     assert results["quick"][0] == 2
     assert "ran longer than 2 s" in failures["slow"]
+    # RQ retries a job only when its worker was lost: a job's own failure is final at once
+    assert coordinator.stats.requeued == 0
+    (worker,) = [w for w in Worker.all(connection=coordinator.connection)
+                 if workers.queue in w.queue_names()]
+    assert worker.failed_job_count == 1
 
 
 def test_a_killed_worker_job_is_given_to_another_worker(workers):
@@ -194,15 +201,23 @@ def test_a_job_that_runs_twice_is_counted_once(workers):
     assert coordinator.stats.duplicates >= 1  # a's second run answered while b still ran
 
 
-def test_duplicate_replies_are_ignored_without_workers(rq_redis):
-    """The idempotent record: replies for the same key (any attempt) are handed on once."""
+def test_duplicate_results_are_handed_on_once_without_workers(rq_redis):
+    """The idempotent record: a job that answers more than once (it ran twice) is handed on once."""
+    from rq.job import Job
+    from rq.results import Result
+    from rq.serializers import JSONSerializer
+
     coordinator = Coordinator(connect(rq_redis), queue_name=f"idle-{uuid.uuid4().hex[:8]}")
-    conn = coordinator.connection
-    for attempt, output in ((1, "first"), (2, "second"), (1, "first again")):
-        conn.rpush(coordinator.reply_list, json.dumps(
-            {"key": "x", "attempt": attempt, "worker": "w", "output": output}))
-    results, failures = _collect(coordinator, [WorkItem("x", ECHO, {}, 30)], timeout=10)
+    coordinator._top_up(iter([WorkItem("x", ECHO, {}, 30)]))
+    job = Job.fetch(coordinator._rq_id("x", 1), connection=coordinator.connection,
+                    serializer=JSONSerializer)
+    coordinator._rerun.add(job.id)  # given up on a silent worker: it may answer twice
+    for output in ("first", "second", "first again"):
+        Result.create(job, Result.Type.SUCCESSFUL, 60, worker_name="w",
+                      return_value={"key": "x", "attempt": 1, "output": output})
+    results, failures = _collect(coordinator, iter(()), timeout=10)
     assert results["x"][0] == "first" and failures == {}
+    assert results["x"][1]["worker"] == "w"
     assert coordinator.stats.duplicates == 2
     coordinator.queue.empty()
 

@@ -1,26 +1,35 @@
-"""The coordinator side of distributed grading: RQ jobs out, JSON replies back, stale workers noticed.
+"""The coordinator side of distributed grading: RQ jobs out, RQ results back, lost workers noticed.
 
 One `Coordinator.run()` takes work items (a key, an RQ task name, a JSON payload and a time limit),
 enqueues one RQ job per item (JSONSerializer: no pickles travel) and follows them until every item
-has exactly one outcome:
+has exactly one outcome. RQ does the work it was made for:
 
-- a reply with the task's output (pushed by the task to this run's reply list): `on_result`;
-- a failure (the RQ failure callback's reply, or RQ's failed-job registry): `on_failure` with the
-  reason, after `max_attempts` attempts when the failure says the worker was lost;
-- a worker whose heartbeat went stale while it held the item (machine gone, process killed): the
-  item is enqueued again as a new attempt. RQ on its own notices such a job only when its
-  registry entry expires (the job's timeout plus a minute) or at a maintenance run.
+- result passing: the task returns its output, RQ stores it as the job's result (a Redis stream
+  per job) and the coordinator reads those streams, all of its jobs in one blocking XREAD, as
+  `rq.results.Result`s: a successful result is `on_result`, a failed one `on_failure`;
+- retries: each job is enqueued with `rq.Retry(max=max_attempts - 1)`; RQ re-runs it when its work
+  horse died (the worker saw it) or when it was abandoned (`StartedJobRegistry.cleanup()`: its
+  worker died with it). `retry_lost_workers_only`, the jobs' failure callback, makes every other
+  failure (an exception, RQ's timeout) final, as a re-run would fail the same way;
+- abandoned jobs: RQ's own cleanup fails or retries them, and records the outcome.
 
-An item that runs twice (a stale worker that was only slow, a late reply) is handed on once: the
-first reply wins and later ones are counted in `Stats.duplicates`. Workers skip the jobs of a
-coordinator whose key (`alive_key`, refreshed as it works) has expired: a killed `course grade`
-leaves no work behind for them, and its rerun enqueues its own jobs.
+What RQ lacks stays here, behind `WorkerWatch`: RQ notices a job whose worker died only when the
+job's entry in the started registry expires (the worker's heartbeat interval plus 60 s after its
+last heartbeat) and some live worker's maintenance (every `maintenance_interval`) runs the cleanup;
+until then the job looks as if it still ran. The watch times each busy worker's heartbeat on this
+machine's clock and hands a job whose worker fell silent (3 heartbeats + 5 s) to that same RQ
+cleanup at once. bench/lost_worker.py measures both.
+
+A job that runs twice (a silent worker that was only slow) is handed on once: the first result
+wins and later ones are counted in `Stats.duplicates`. Workers skip the jobs of a coordinator whose
+key (`alive_key`, refreshed as it works) has expired: a killed `course grade` leaves no work behind
+for them, and its rerun enqueues its own jobs; a coordinator that was only paused enqueues a new
+attempt of each job skipped so.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import time
 import uuid
@@ -29,8 +38,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis import Redis
-from rq import Callback, Queue, Worker
-from rq.job import Job, JobStatus
+from rq import Callback, Queue, Retry, Worker
+from rq.exceptions import AbandonedJobError, ShutDownImminentException
+from rq.executions import Execution
+from rq.job import Job
+from rq.results import Result
 from rq.serializers import JSONSerializer
 
 log = logging.getLogger(__name__)
@@ -39,11 +51,13 @@ QUEUE_NAME = "course-grading"
 #: Field a `course worker` adds to its RQ worker hash: its heartbeat interval in seconds.
 HEARTBEAT_FIELD = "course_heartbeat"
 RQ_DEFAULT_HEARTBEAT_S = 30.0
-FAILURE_CALLBACK = "course.grading.rq_tasks.report_failure"
+FAILURE_CALLBACK = "course.grading.rq_queue.retry_lost_workers_only"
 #: A coordinator that has not refreshed its key for this long is gone (killed, machine down).
-#: It refreshes it at every enqueue, reply and sweep.
+#: It refreshes it at every enqueue, result and sweep.
 ALIVE_TTL_S = 600
-#: Failures that mean the worker, not the job, went wrong: the item gets another attempt.
+#: How long RQ keeps a job's result (the coordinator reads it within seconds).
+RESULT_TTL_S = 600
+#: Failures that mean the worker, not the job, went wrong (RQ retries those).
 _LOST = ("AbandonedJobError", "Work-horse terminated unexpectedly", "ShutDownImminentException")
 
 
@@ -58,22 +72,22 @@ class WorkItem:
 
 @dataclass
 class Attempt:
+    """One RQ job of an item: attempt `number` and RQ's retries of it, if any."""
     key: str
     number: int
     rq_id: str
-    worker: str | None = None
 
 
 @dataclass
 class Stats:
-    enqueued: int = 0
-    requeued: int = 0
+    enqueued: int = 0  # RQ jobs enqueued (RQ's own retries of a job are not counted)
+    requeued: int = 0  # attempts given to another worker: a lost worker's, or a skipped job's
     duplicates: int = 0
     failed: int = 0
     done: int = 0
     lost_workers: set[str] = field(default_factory=set)
     seconds: float = 0.0  # wall clock of run()
-    idle_seconds: float = 0.0  # of which waiting for replies with nothing else to do
+    idle_seconds: float = 0.0  # of which waiting for results with nothing else to do
 
     @property
     def busy_fraction(self) -> float:
@@ -90,14 +104,69 @@ def grading_queue(connection: Redis, name: str = QUEUE_NAME) -> Queue:
     return Queue(name, connection=connection, serializer=JSONSerializer)
 
 
+def retry_lost_workers_only(job: Job, connection: Redis, exc_type: Any, exc_value: Any,
+                            _tb: Any) -> None:
+    """RQ failure callback of every grading job: only a lost worker's job is retried.
+
+    RQ calls it with the failing job before it decides on a retry (in the work horse for an
+    exception or a timeout, in `StartedJobRegistry.cleanup()` for an abandoned job). A job that
+    failed on its own (an exception, RQ's timeout) fails the same way on any worker, so it gets no
+    further attempt: its failure is recorded at once.
+    """
+    if exc_type not in (AbandonedJobError, ShutDownImminentException):
+        job.retries_left = 0
+
+
 def _explain(error: str, timeout: int) -> str:
     if "JobTimeoutException" in error:
         return f"grading ran longer than {timeout} s on the worker and was stopped"
     return error.strip().splitlines()[-1] if error.strip() else "the job failed on the worker"
 
 
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 OnResult = Callable[[WorkItem, Any, dict], None]
 OnFailure = Callable[[WorkItem, str], None]
+
+
+class WorkerWatch:
+    """Which busy workers of a queue have gone silent: what RQ lacks to notice a lost worker fast.
+
+    A worker's silence is timed on this machine's clock from when the `last_heartbeat` value of
+    its RQ worker hash last changed, so clock differences between machines do not matter. A
+    `course worker` publishes its heartbeat interval (HEARTBEAT_FIELD); a worker is silent after
+    `stale_after` seconds, by default 3 of its heartbeats + 5 s.
+    """
+
+    def __init__(self, connection: Redis, stale_after: float | None = None) -> None:
+        self.connection = connection
+        self.stale_after = stale_after
+        self._beats: dict[str, tuple[bytes, float]] = {}  # worker -> (last heartbeat, seen at)
+
+    def silent(self, names: set[str]) -> dict[str, str]:
+        """Of the workers `names`, those that are gone or silent, each with a reason."""
+        prefix = Worker.redis_worker_namespace_prefix
+        ordered = sorted(names)
+        with self.connection.pipeline() as pipe:
+            for name in ordered:
+                pipe.hmget(prefix + name, "last_heartbeat", HEARTBEAT_FIELD, "death")
+            rows = pipe.execute()
+        now = time.monotonic()
+        silent: dict[str, str] = {}
+        for name, (beat, interval, death) in zip(ordered, rows, strict=True):
+            if death or not beat:
+                silent[name] = "is gone"
+                continue
+            seen = self._beats.get(name)
+            if seen is None or seen[0] != beat:
+                self._beats[name] = seen = (beat, now)
+            seconds = float(interval) if interval else RQ_DEFAULT_HEARTBEAT_S
+            limit = self.stale_after if self.stale_after is not None else 3 * seconds + 5
+            if now - seen[1] > limit:
+                silent[name] = f"sent no heartbeat for {now - seen[1]:.0f} s"
+        return silent
 
 
 class Coordinator:
@@ -105,25 +174,24 @@ class Coordinator:
 
     def __init__(self, connection: Redis, *, queue_name: str = QUEUE_NAME, max_attempts: int = 3,
                  stale_after: float | None = None, sweep_every: float = 1.0,
-                 window: int = 200, run_id: str | None = None) -> None:
+                 window: int = 200, run_id: str | None = None, watch: bool = True) -> None:
         self.connection = connection
         self.queue = grading_queue(connection, queue_name)
-        self.max_attempts = max_attempts
-        self.stale_after = stale_after  # None: 3 heartbeats of the worker + 5 s
+        self.max_attempts = max(1, max_attempts)
+        self.watch = WorkerWatch(connection, stale_after) if watch else None
         self.sweep_every = sweep_every
         self.window = window  # items enqueued ahead of their outcome (memory, here and in Redis)
         self.run_id = run_id or uuid.uuid4().hex[:12]
-        self.reply_list = f"course:replies:{self.run_id}"
         #: Exists while this coordinator runs: workers skip jobs of a coordinator that is gone.
         self.alive_key = f"course:coordinator:{self.run_id}"
         self.stats = Stats()
         self._items: dict[str, WorkItem] = {}  # key -> item still waiting for its outcome
-        self._attempts: dict[str, Attempt] = {}  # rq id -> attempt still waiting for an outcome
-        self._by_key: dict[str, list[str]] = {}  # key -> rq ids of its attempts still waiting
-        self._current: dict[str, int] = {}  # key -> latest attempt number
+        self._attempts: dict[str, Attempt] = {}  # rq id -> the attempt of an item still waiting
         self._done: set[str] = set()
-        self._old_ids: list[str] = []  # attempts that may still sit in the queue, unneeded
-        self._beats: dict[str, tuple[bytes, float]] = {}  # worker -> (last heartbeat, seen at)
+        #: rq id -> last result read from its stream: the jobs whose results are awaited, and
+        #: those of finished items that may run twice (given up on a silent worker).
+        self._streams: dict[str, str] = {}
+        self._rerun: set[str] = set()  # jobs given up on a silent worker: they may run twice
         self._on_result: OnResult = lambda *_: None
         self._on_failure: OnFailure = lambda *_: None
 
@@ -135,18 +203,18 @@ class Coordinator:
 
     def _enqueue(self, item: WorkItem, number: int, pipeline: Any = None) -> None:
         rq_id = self._rq_id(item.key, number)
-        reply = {"list": self.reply_list, "alive": self.alive_key, "key": item.key,
-                 "attempt": number}
+        retries = self.max_attempts - number
+        reply = {"alive": self.alive_key, "key": item.key, "attempt": number, "retries": retries}
         self.queue.enqueue_call(
             item.func, kwargs={**item.options, "payload": item.payload, "reply": reply}, job_id=rq_id,
-            timeout=item.timeout, result_ttl=600, failure_ttl=24 * 3600,
+            timeout=item.timeout, result_ttl=RESULT_TTL_S, failure_ttl=24 * 3600,
             description=f"course grading {item.key} (attempt {number})",
+            retry=Retry(max=retries) if retries > 0 else None,
             on_failure=Callback(FAILURE_CALLBACK), pipeline=pipeline)
         (pipeline if pipeline is not None else self.connection).set(
             self.alive_key, b"1", ex=ALIVE_TTL_S)
         self._attempts[rq_id] = Attempt(item.key, number, rq_id)
-        self._by_key.setdefault(item.key, []).append(rq_id)
-        self._current[item.key] = number
+        self._streams[rq_id] = "0-0"
         self.stats.enqueued += 1
 
     def _top_up(self, pending: Iterator[WorkItem]) -> bool:
@@ -166,151 +234,129 @@ class Coordinator:
 
     # -- outcomes -----------------------------------------------------------------------------
 
-    def _finish(self, key: str, winner: str | None = None) -> WorkItem:
-        """`key` has its outcome: forget its attempts; any other still waiting may be cancelled."""
-        self._done.add(key)
-        self._current.pop(key, None)
-        for rq_id in self._by_key.pop(key, []):
-            if self._attempts.pop(rq_id, None) is not None and rq_id != winner:
-                self._old_ids.append(rq_id)
-        return self._items.pop(key)
-
-    def _forget(self, attempt: Attempt) -> None:
-        """An attempt that has ended (failed, or given up as stale) while its key goes on."""
+    def _finish(self, attempt: Attempt) -> WorkItem:
+        """`attempt`'s item has its outcome: stop reading its results, unless it may run twice."""
+        self._done.add(attempt.key)
         self._attempts.pop(attempt.rq_id, None)
-        ids = self._by_key.get(attempt.key, [])
-        if attempt.rq_id in ids:
-            ids.remove(attempt.rq_id)
+        if attempt.rq_id not in self._rerun:
+            self._streams.pop(attempt.rq_id, None)
+        return self._items.pop(attempt.key)
 
-    def _fail(self, key: str, reason: str) -> None:
-        item = self._finish(key)
+    def _handle_result(self, rq_id: str, result: Result) -> None:
+        attempt = self._attempts.get(rq_id)
+        value = result.return_value if isinstance(result.return_value, dict) else {}
+        if attempt is None:  # the item has its outcome: a job that ran twice answers again
+            if result.type == Result.Type.SUCCESSFUL and not value.get("skipped"):
+                self.stats.duplicates += 1
+                log.info("%s: already recorded, this result is ignored", rq_id)
+            return
+        item = self._items[attempt.key]
+        if result.type == Result.Type.SUCCESSFUL and value.get("skipped"):
+            # a worker took this coordinator for gone (it was paused?): a new job, a new attempt
+            self._streams.pop(rq_id, None)
+            self._attempts.pop(rq_id, None)
+            number = int(value.get("attempt", attempt.number)) + 1
+            self._lost(item, number, "a worker found this coordinator silent and skipped the job")
+            return
+        if result.type == Result.Type.SUCCESSFUL:
+            if not result.return_value or "output" not in value:
+                self._fail(attempt, "the worker returned no output")
+                return
+            self._finish(attempt)
+            self.stats.done += 1
+            self._on_result(item, value["output"], {"worker": result.worker_name or None,
+                                                    "attempt": value.get("attempt", attempt.number),
+                                                    "seconds": value.get("seconds", 0.0)})
+            return
+        error = result.exc_string or ""
+        reason = _explain(error, item.timeout) if result.type == Result.Type.FAILED else \
+            f"RQ ended the job as {result.type.name.lower()}"
+        if any(mark in error for mark in _LOST):
+            reason = (f"the worker stopped during the job ({reason}); gave up after "
+                      f"{self.max_attempts} attempt(s)")
+        elif result.worker_name:
+            reason += f" (worker {result.worker_name})"
+        self._fail(attempt, reason)
+
+    def _fail(self, attempt: Attempt, reason: str) -> None:
+        item = self._finish(attempt)
         self.stats.failed += 1
         self._on_failure(item, reason)
 
-    def _attempt_ended(self, attempt: Attempt, error: str, worker: str | None = None) -> None:
-        """An attempt failed: a lost worker gets the item another attempt, anything else fails it."""
-        self._forget(attempt)
-        item = self._items[attempt.key]
-        reason = _explain(error, item.timeout)
-        if not any(mark in error for mark in _LOST):
-            self._fail(attempt.key, reason + (f" (worker {worker})" if worker else ""))
-        else:
-            self._lost(attempt, f"the worker stopped during the job ({reason})")
-
-    def _lost(self, attempt: Attempt, reason: str) -> None:
-        self._forget(attempt)
-        if attempt.number >= self.max_attempts:
-            self._fail(attempt.key, f"{reason}; gave up after {attempt.number} attempt(s)")
+    def _lost(self, item: WorkItem, number: int, reason: str) -> None:
+        """Enqueue attempt `number` of `item` as a new job (RQ retries a job, not a skipped one)."""
+        if number > self.max_attempts:
+            self.stats.failed += 1
+            self._done.add(item.key)
+            self._items.pop(item.key)
+            self._on_failure(item, f"{reason}; gave up after {number - 1} attempt(s)")
             return
-        log.warning("%s: %s; enqueueing attempt %d", attempt.key, reason, attempt.number + 1)
+        log.warning("%s: %s; enqueueing attempt %d", item.key, reason, number)
         self.stats.requeued += 1
-        self._enqueue(self._items[attempt.key], attempt.number + 1)
-
-    def _handle_reply(self, raw: bytes) -> None:
-        message = json.loads(raw)
-        key, number = message["key"], int(message["attempt"])
-        if key in self._done:
-            if "output" in message:
-                self.stats.duplicates += 1
-                log.info("%s attempt %d: already recorded, this reply is ignored", key, number)
-            return
-        if key not in self._items:
-            log.debug("reply for %s, which this run did not submit, ignored", key)
-            return
-        rq_id = self._rq_id(key, number)
-        if message.get("skipped"):  # a worker took this coordinator for gone (it was paused?)
-            if number == self._current[key] and rq_id in self._attempts:
-                self._lost(self._attempts[rq_id], "a worker found this coordinator silent and "
-                                                  "skipped the job")
-            return
-        if "error" in message:
-            if number == self._current[key] and rq_id in self._attempts:
-                self._attempt_ended(self._attempts[rq_id], message["error"], message.get("worker"))
-            return  # otherwise a newer attempt is already on its way
-        item = self._finish(key, winner=rq_id)
-        self.stats.done += 1
-        self._on_result(item, message["output"], {"worker": message.get("worker"),
-                                                  "attempt": number,
-                                                  "seconds": message.get("seconds", 0.0)})
+        self._enqueue(item, number)
 
     def _drain(self, wait: float) -> int:
-        waited = time.monotonic()
-        first = self.connection.blpop([self.reply_list], timeout=wait)
-        self.stats.idle_seconds += time.monotonic() - waited
-        if first is None:
+        """Read new results of this run's jobs (waiting up to `wait` s for the first); how many."""
+        if not self._streams:
+            time.sleep(wait)
+            self.stats.idle_seconds += wait
             return 0
-        handled = 1
-        self._handle_reply(first[1])
-        while True:
-            batch = self.connection.lpop(self.reply_list, 20)
-            if not batch:
-                return handled
-            for raw in batch:
-                self._handle_reply(raw)
-            self._keep_alive()  # recording a backlog can take a while
-            handled += len(batch)
+        waited = time.monotonic()
+        streams = {Result.get_key(rq_id): last for rq_id, last in self._streams.items()}
+        response = self.connection.xread(streams, block=max(1, int(wait * 1000)))
+        handled = 0
+        if not response:
+            self.stats.idle_seconds += time.monotonic() - waited
+            return 0
+        prefix = len(Result.get_key(""))
+        for stream, entries in response:
+            rq_id = _text(stream)[prefix:]
+            for entry_id, fields in entries:
+                entry_id = _text(entry_id)
+                if rq_id in self._streams:
+                    self._streams[rq_id] = entry_id
+                result = Result.restore(rq_id, entry_id, fields, connection=self.connection,
+                                        serializer=JSONSerializer)
+                self._handle_result(rq_id, result)
+                handled += 1
+        self._keep_alive()  # recording a backlog can take a while
+        return handled
 
     # -- watching workers ---------------------------------------------------------------------
 
-    def _worker_silence(self, names: set[str]) -> dict[str, tuple[float | None, float]]:
-        """worker name -> (seconds since its heartbeat last changed, None if the worker is gone;
-        its heartbeat interval).
-
-        Silence is timed on this machine's clock from when the worker's `last_heartbeat` value
-        last changed, so clock differences between machines do not matter.
-        """
-        prefix = Worker.redis_worker_namespace_prefix
-        ordered = sorted(names)
-        with self.connection.pipeline() as pipe:
-            for name in ordered:
-                pipe.hmget(prefix + name, "last_heartbeat", HEARTBEAT_FIELD, "death")
-            rows = pipe.execute()
-        now = time.monotonic()
-        state: dict[str, tuple[float | None, float]] = {}
-        for name, (beat, interval, death) in zip(ordered, rows, strict=True):
-            seconds = float(interval) if interval else RQ_DEFAULT_HEARTBEAT_S
-            if death or not beat:
-                state[name] = (None, seconds)
-                continue
-            seen = self._beats.get(name)
-            if seen is None or seen[0] != beat:
-                self._beats[name] = seen = (beat, now)
-            state[name] = (now - seen[1], seconds)
-        return state
-
     def _sweep(self) -> None:
-        """Requeue items whose worker went silent; pick up failures RQ recorded without a reply."""
-        started = self.queue.started_job_registry.get_job_ids(cleanup=False)
-        mine = [self._attempts[i] for i in set(started) if i in self._attempts]
-        if mine:
-            with self.connection.pipeline() as pipe:
-                for attempt in mine:
-                    pipe.hget(Job.key_for(attempt.rq_id), "worker_name")
-                for attempt, name in zip(mine, pipe.execute(), strict=True):
-                    attempt.worker = name.decode() if name else None
-            workers = self._worker_silence({a.worker for a in mine if a.worker})
-            for attempt in mine:
-                if not attempt.worker or attempt.rq_id not in self._attempts:
-                    continue
-                silence, interval = workers[attempt.worker]
-                limit = self.stale_after if self.stale_after is not None else 3 * interval + 5
-                if silence is None or silence > limit:
-                    silent = "is gone" if silence is None else f"sent no heartbeat for {silence:.0f} s"
-                    self.stats.lost_workers.add(attempt.worker)
-                    self._lost(attempt, f"worker {attempt.worker} {silent}")
-        failed = self.queue.failed_job_registry.get_job_ids(cleanup=False)
-        for rq_id in [i for i in failed if i in self._attempts]:
-            attempt = self._attempts[rq_id]
-            if attempt.number != self._current.get(attempt.key):
-                self._forget(attempt)
-                continue
-            try:
-                result = Job.fetch(rq_id, connection=self.connection,
-                                   serializer=JSONSerializer).latest_result()
-                error = (result.exc_string if result else "") or ""
-            except Exception as exc:  # the job expired or was deleted meanwhile
-                error = f"{type(exc).__name__}: {exc}"
-            self._attempt_ended(attempt, error)
+        """Hand the jobs of silent workers to RQ's abandoned-job cleanup, which retries them."""
+        registry = self.queue.started_job_registry
+        mine = [(job_id, execution_id) for job_id, execution_id
+                in registry.get_job_and_execution_ids(cleanup=False) if job_id in self._attempts]
+        if not mine or self.watch is None:
+            return
+        with self.connection.pipeline() as pipe:
+            for job_id, execution_id in mine:
+                pipe.hget(Execution(execution_id, job_id, self.connection).key, "worker_name")
+            workers = [_text(name) for name in pipe.execute()]
+        silent = self.watch.silent({name for name in workers if name})
+        abandoned = [(job_id, execution_id, name) for (job_id, execution_id), name
+                     in zip(mine, workers, strict=True) if name in silent]
+        if not abandoned:
+            return
+        with self.connection.pipeline() as pipe:
+            for job_id, execution_id, _name in abandoned:
+                # expired now: RQ's cleanup treats it as it would after its heartbeat's TTL
+                pipe.zadd(registry.key, {f"{job_id}:{execution_id}": 0}, xx=True)
+                pipe.hget(Job.key_for(job_id), "retries_left")
+            left = pipe.execute()[1::2]
+        for (job_id, _execution, name), retries_left in zip(abandoned, left, strict=True):
+            attempt = self._attempts[job_id]
+            self.stats.lost_workers.add(name)
+            self._rerun.add(job_id)
+            retries = int(retries_left or 0)
+            if retries:
+                number = self.max_attempts - retries + 1  # this job ran attempt max - retries
+                self.stats.requeued += 1
+                log.warning("%s: worker %s %s; enqueueing attempt %d", attempt.key, name,
+                            silent[name], number)
+        registry.cleanup()
 
     # -- the loop -----------------------------------------------------------------------------
 
@@ -345,12 +391,9 @@ class Coordinator:
         self.connection.set(self.alive_key, b"1", ex=ALIVE_TTL_S)
 
     def _cleanup(self) -> None:
-        """Cancel attempts nobody needs any more and drop this run's reply list."""
-        for rq_id in self._old_ids:
-            try:
-                job = Job.fetch(rq_id, connection=self.connection, serializer=JSONSerializer)
-                if job.get_status(refresh=False) == JobStatus.QUEUED:
-                    job.cancel()
-            except Exception:  # already expired, removed or started
-                continue
-        self.connection.delete(self.reply_list, self.alive_key)
+        """Take out of the queue the retries nobody needs any more; drop the alive key."""
+        with self.connection.pipeline() as pipe:
+            for rq_id in sorted(self._rerun):  # RQ re-enqueued it, and its first run answered
+                self.queue.remove(rq_id, pipeline=pipe)
+            pipe.delete(self.alive_key)
+            pipe.execute()

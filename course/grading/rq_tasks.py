@@ -1,62 +1,36 @@
 """What an RQ worker runs for the coordinator (course.grading.rq_queue): functions named by string.
 
-Each task gets a JSON payload and a `reply` address, and pushes its JSON output to the
-coordinator's reply list before returning. RQ itself stores only a small receipt: the output
-never goes through pickle, and the coordinator never has to poll each job for its result.
+Each task gets a JSON payload and a `reply` dict (the coordinator's alive key, the item's key, the
+attempt number and the retries RQ has for it) and returns its JSON output, which RQ stores as the
+job's result (JSONSerializer: the output never goes through pickle) for the coordinator to read.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import socket
 import time
 from typing import Any
 
-from redis import Redis
-
 log = logging.getLogger(__name__)
 
-#: How long an unread reply list is kept (a coordinator that died leaves it behind).
-REPLY_TTL_S = 24 * 3600
 
-
-def _worker_name() -> str:
-    return os.environ.get("RQ_WORKER_ID") or f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _connection() -> Redis:
+def _run(func: Any, payload: dict, reply: dict) -> dict:
+    """`func(payload)` as the job's result: {"output", "attempt", "seconds"}, or {"skipped"}."""
     from rq import get_current_job
 
     job = get_current_job()
     if job is None:
         raise RuntimeError("course.grading.rq_tasks functions run inside an RQ worker only")
-    return job.connection
-
-
-def send_reply(connection: Redis, reply: dict[str, Any], **message: Any) -> None:
-    """Push one message (JSON) to the coordinator's reply list named in `reply`."""
-    body = json.dumps({"key": reply["key"], "attempt": reply["attempt"], "worker": _worker_name(),
-                       **message})
-    with connection.pipeline() as pipe:
-        pipe.rpush(reply["list"], body)
-        pipe.expire(reply["list"], REPLY_TTL_S)
-        pipe.execute()
-
-
-def _run(func: Any, payload: dict, reply: dict) -> dict:
-    connection = _connection()
-    if reply.get("alive") and not connection.exists(reply["alive"]):
+    # RQ counts a job's retries down: this run is attempt `attempt` + the retries used so far
+    attempt = int(reply["attempt"]) + int(reply.get("retries", 0)) - int(job.retries_left or 0)
+    if reply.get("alive") and not job.connection.exists(reply["alive"]):
         # the coordinator that enqueued this job is gone (a rerun enqueues its own jobs)
         log.warning("skipping %s: its coordinator is gone", reply["key"])
-        send_reply(connection, reply, skipped=True)  # should it only have been paused
-        return {"key": reply["key"], "attempt": reply["attempt"], "skipped": True}
+        return {"key": reply["key"], "attempt": attempt, "skipped": True}
     started = time.monotonic()
     output = func(payload)
-    seconds = time.monotonic() - started
-    send_reply(connection, reply, output=output, seconds=seconds)
-    return {"key": reply["key"], "attempt": reply["attempt"], "seconds": seconds}
+    return {"key": reply["key"], "attempt": attempt, "output": output,
+            "seconds": time.monotonic() - started}
 
 
 def grade(payload: dict, reply: dict, isolation: str = "sandbox") -> dict:
@@ -89,12 +63,3 @@ def replay(payload: dict, reply: dict, output: dict) -> dict:
     prepares, enqueues and records every job for real).
     """
     return _run(lambda _job: output, payload, reply)
-
-
-def report_failure(job: Any, connection: Redis, exc_type: Any, exc_value: Any, _tb: Any) -> None:
-    """RQ failure callback: tell the coordinator why an attempt failed (timeout, exception...)."""
-    reply = (job.kwargs or {}).get("reply")
-    if not reply:
-        return
-    name = getattr(exc_type, "__name__", str(exc_type))
-    send_reply(connection, reply, error=f"{name}: {exc_value}".strip().rstrip(":"))
