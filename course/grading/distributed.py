@@ -4,7 +4,8 @@ The coordinator (this process) prepares each (learner, level) job from the cours
 as JSON through Redis to a `course worker`, which runs the notebooks in the same sandbox as local
 grading (course.grading.engine.execute_job) and sends the executed notebooks back as JSON. The
 coordinator records each result with record_job: it stays the only writer of the gradebook and of
-autograded/. Workers need no course folder and no database.
+autograded/. Workers need no course folder and no database. The gradebook's engine is kept for the
+whole run by course.nbgrader_app.gradebook_engine, as for local grading.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..config import CourseError, grading_limits
@@ -109,8 +109,7 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
         failed(item.payload["learner"], item.payload["level"], reason)
 
     try:
-        with shared_db_engines():
-            stats = coordinator.run(items(), on_result, on_failure)
+        stats = coordinator.run(items(), on_result, on_failure)
     except redis.RedisError as exc:
         raise CourseError(f"lost Redis at {redis_url} after {len(results)} of {len(pairs)} "
                           f"result(s), which are recorded; run the same command again to complete "
@@ -134,32 +133,3 @@ def _clean_stale(root: Path, level: str, learner: str) -> None:
     from .record import clean_stale
 
     clean_stale(root, level, learner)
-
-
-@contextmanager
-def shared_db_engines() -> Iterator[None]:
-    """One SQLAlchemy engine per database URL while the coordinator runs.
-
-    nbgrader builds a new engine for every Gradebook it opens (about six per job: the
-    preprocessors of prepare and record each open one), so each job pays the engine's set-up and
-    recompiles every SQL statement. Sharing them makes recording about twice as fast (measured
-    by bench/distributed.py); sessions stay per Gradebook, as nbgrader expects.
-    """
-    import nbgrader.api
-
-    original = nbgrader.api.create_engine
-    engines: dict[tuple, object] = {}
-
-    def create_engine(url, **kwargs):  # noqa: ANN001, ANN202 -- sqlalchemy's signature
-        key = (str(url), tuple(sorted(kwargs.items())))
-        if key not in engines:
-            engines[key] = original(url, **kwargs)
-        return engines[key]
-
-    nbgrader.api.create_engine = create_engine
-    try:
-        yield
-    finally:
-        nbgrader.api.create_engine = original
-        for engine in engines.values():
-            engine.dispose()
