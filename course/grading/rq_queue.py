@@ -42,8 +42,10 @@ from rq import Callback, Queue, Retry, Worker
 from rq.exceptions import AbandonedJobError, ShutDownImminentException
 from rq.executions import Execution
 from rq.job import Job
+from rq.registry import StartedJobRegistry
 from rq.results import Result
 from rq.serializers import JSONSerializer
+from rq.timeouts import TimerDeathPenalty
 
 log = logging.getLogger(__name__)
 
@@ -326,7 +328,10 @@ class Coordinator:
 
     def _sweep(self) -> None:
         """Hand the jobs of silent workers to RQ's abandoned-job cleanup, which retries them."""
-        registry = self.queue.started_job_registry
+        # A thread's timer, not SIGALRM, bounds the failure callback RQ runs in the cleanup below:
+        # the coordinator may run in any thread, and SIGALRM is its caller's (pytest-timeout).
+        registry = StartedJobRegistry(queue=self.queue, serializer=JSONSerializer,
+                                      death_penalty_class=TimerDeathPenalty)
         mine = [(job_id, execution_id) for job_id, execution_id
                 in registry.get_job_and_execution_ids(cleanup=False) if job_id in self._attempts]
         if not mine or self.watch is None:
