@@ -187,6 +187,26 @@ def test_a_killed_worker_job_is_given_to_another_worker(workers):
     assert any(meta["attempt"] == 2 for _, meta in results.values())
 
 
+def test_a_killed_work_horse_is_retried_by_rq_on_the_same_worker(workers):
+    (worker,) = workers.start(1, heartbeat=1)
+    coordinator = _coordinator(workers)
+    item = WorkItem("k", ECHO, {"sleep": 2.5, "output": "done"}, 60)
+
+    def kill_the_horse():
+        _wait_running(coordinator, 1)
+        time.sleep(0.3)
+        for horse in psutil.Process(worker.pid).children():
+            horse.send_signal(signal.SIGKILL)  # the job's process only: the worker lives on
+
+    killer = threading.Thread(target=kill_the_horse)
+    killer.start()
+    results, failures = _collect(coordinator, [item])
+    killer.join()
+    assert failures == {} and results["k"][0] == "done"
+    assert results["k"][1]["attempt"] == 2  # rq.Retry, without the coordinator's watch
+    assert coordinator.stats.requeued == 1 and not coordinator.stats.lost_workers
+
+
 def test_a_job_that_runs_twice_is_counted_once(workers):
     # Workers that heartbeat every 30 s look dead to a coordinator that expects one every 1 s:
     # each job is given to a second worker while the first still runs it, so both answer.

@@ -264,10 +264,15 @@ class Coordinator:
             if not result.return_value or "output" not in value:
                 self._fail(attempt, "the worker returned no output")
                 return
+            number = int(value.get("attempt", attempt.number))
+            if number > attempt.number and rq_id not in self._rerun:
+                # RQ re-ran it on its own (its work horse died, or a worker's maintenance found it
+                # abandoned): counted as the watch counts the jobs it hands back
+                self.stats.requeued += number - attempt.number
             self._finish(attempt)
             self.stats.done += 1
             self._on_result(item, value["output"], {"worker": result.worker_name or None,
-                                                    "attempt": value.get("attempt", attempt.number),
+                                                    "attempt": number,
                                                     "seconds": value.get("seconds", 0.0)})
             return
         error = result.exc_string or ""
