@@ -50,11 +50,7 @@ _ICONS = {
 
 def icon(status: str) -> Markup:
     """A small status icon drawn in SVG (emoji fonts are not on every machine); aria-hidden."""
-    color, path = _ICONS[status]
-    return Markup(f'<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">'
-                  f'<circle cx="12" cy="12" r="11" fill="{color}"/>'
-                  f'<path d="{path}" stroke="#fff" stroke-width="2.6" fill="none" '
-                  f'stroke-linecap="round" stroke-linejoin="round"/></svg>')
+    return charts.icon(*_ICONS[status])
 
 
 def plain_title(title: str) -> str:
