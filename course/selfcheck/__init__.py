@@ -46,8 +46,7 @@ def disabled() -> bool:
 def check(criterion_id: str, *objects: Any, **named: Any) -> None:
     """Run the visible checks of a criterion on your functions or classes and show the result."""
     if disabled():
-        view.show(f"self-check of {criterion_id} skipped: grading runs the hidden tests instead",
-                  f"<i>self-check of {criterion_id} skipped: grading runs the hidden tests instead</i>")
+        view.show(view.skipped_text(criterion_id), view.skipped_html(criterion_id))
         return
     try:
         caller = sys._getframe(1).f_globals
@@ -65,8 +64,7 @@ def hint(criterion_id: str, level: int | None = None) -> None:
         levels = hint_levels(criterion_id)
     except KeyError:
         ids = ", ".join(c.id for c in criteria.CRITERIA)
-        view.show(f"⚠️ there is no criterion {criterion_id!r}; the ids are: {ids}",
-                  f"⚠️ there is no criterion <code>{criterion_id!r}</code>")
+        view.show(view.unknown_text(criterion_id, ids), view.unknown_html(criterion_id))
         return
     if level is None:
         level = min(progress.hints_seen(criterion_id) + 1, len(levels))
