@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import shell
 from .runner import FAILED, NOT_WRITTEN, PASSED, CheckResult
 
 _STYLE = {  # status: (mark, border colour, background)
@@ -99,20 +100,9 @@ def unknown_html(criterion_id: str) -> str:
     return str(_macros().unknown(criterion_id))
 
 
-def _in_kernel() -> bool:
-    shell = sys.modules.get("IPython")
-    if shell is None:
-        return False
-    try:
-        ip = shell.get_ipython()
-    except Exception:  # noqa: BLE001 -- any doubt: plain text
-        return False
-    return ip is not None and getattr(ip, "kernel", None) is not None
-
-
 def show(text: str, html_text: str) -> None:
     """Display HTML (with a text fallback) in a Jupyter kernel, print the text elsewhere."""
-    if _in_kernel():
+    if shell.in_kernel():
         from IPython.display import display
 
         display({"text/html": html_text, "text/plain": text}, raw=True)
