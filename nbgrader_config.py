@@ -91,15 +91,17 @@ c.OverwriteCells.add_missing_cells = True
 # tests/test_cli.py keeps that true.)
 
 # --- Feedback -----------------------------------------------------------------------------------
-# nbgrader's own feedback copies hidden test code, tracebacks that quote it, and mark schemes.
-# Our preprocessors remove them. Order matters: echoes are found while the hidden lines are still
-# in the notebook, so RemoveHiddenTestEchoes runs before ClearHiddenTestSource.
+# nbgrader's own feedback copies hidden test code, tracebacks that quote it, and mark schemes, and
+# shows HTML from learner outputs as it is. Our preprocessors remove the first three and sanitize
+# the HTML (nh3). Order matters: echoes are found while the hidden lines are still in the
+# notebook, so RemoveHiddenTestEchoes runs before ClearHiddenTestSource.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "course.preprocessors.RemoveHiddenTestEchoes",
     "course.preprocessors.ClearHiddenTestSource",
     "course.preprocessors.SanitizeTestOutputs",
     "course.preprocessors.ClearMarkSchemeUnlessAllowed",
+    "course.preprocessors.SanitizeLearnerHtml",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # Assignments whose feedback may show model answers and rubrics (`course feedback --model-answers`
