@@ -1,5 +1,8 @@
 """Learner feedback: nbgrader's per-notebook HTML (sanitized, offline) and the learner's report.
 
+The per-notebook pages pass nbgrader_config.py's feedback preprocessors (course.preprocessors:
+hidden tests and mark schemes removed, learner HTML cleaned by nh3), then reports.offline.
+
 feedback/<learner>/report.html, report.json and history.json are written by course.reports.
 """
 
