@@ -26,6 +26,9 @@ _REMOTE_URL = re.compile(r"\s*(?:https?:)?//", re.I)
 _LOADING_ATTRS = frozenset({"src", "srcset", "poster", "data", "background"})
 #: Elements whose href is fetched (SVG), unlike a link's.
 _FETCHED_HREF = frozenset({"image", "use", "feimage"})
+#: Tags and attributes worth a look; any other tag is kept without one.
+_SPECIAL = frozenset({"script", "link", "style"}) | _FETCHED_HREF
+_WATCHED = _LOADING_ATTRS | {"style"}
 
 _REMOTE = r"""(?:https?:)?//[^\s"'<>)]+"""
 _CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*[\"']?" + _REMOTE + r"[^;]*;", re.I)
@@ -77,6 +80,8 @@ class _Offline(HTMLParser):
         return self._lines[line - 1] + column
 
     def _tag(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        if tag not in _SPECIAL and not any(name in _WATCHED for name, _ in attrs):
+            return  # most tags (a highlighted code cell has thousands of <span>s): nothing to do
         start = self._here()
         raw = self.get_starttag_text() or ""
         end = start + len(raw)
@@ -110,6 +115,8 @@ class _Offline(HTMLParser):
         self._tag(tag, attrs, closed=True)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag not in ("script", "style"):
+            return
         start = self._here()
         end = self.page.find(">", start) + 1 or len(self.page)
         if tag == "script" and self._dropping is not None:
