@@ -2,7 +2,7 @@
 
 nbconvert's feedback template shows a code cell's HTML and markdown outputs and a markdown cell's
 raw HTML as they are, and runs JavaScript outputs: learner code could put scripts, forms or
-remote loads into the page an instructor or the learner opens. Here:
+frames into the page an instructor or the learner opens. Here:
 
 - every code cell's text/html output is cleaned by nh3 (tables, text formatting, classes and a
   few harmless style properties stay: a DataFrame still reads as a table), and a text/markdown
@@ -11,7 +11,9 @@ remote loads into the page an instructor or the learner opens. Here:
 - a learner's written answer (a markdown solution cell) that holds raw HTML is rendered and
   cleaned; one without raw HTML is left to nbconvert as before.
 
-Text outputs (stdout, tracebacks) are escaped by the template and stay as they are.
+Text outputs (stdout, tracebacks) are escaped by the template and stay as they are. Remote
+images that survive (nh3 keeps http(s) URLs) are emptied afterwards by course.reports.offline. A
+DataFrame loses only pandas' scoped <style> block (style sheets are not let through).
 """
 
 from __future__ import annotations
