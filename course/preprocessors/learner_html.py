@@ -7,7 +7,7 @@ frames into the page an instructor or the learner opens. Here:
 - every code cell's text/html output is cleaned by nh3 (tables, text formatting, classes and a
   few harmless style properties stay: a DataFrame still reads as a table), and a text/markdown
   output is rendered to HTML and cleaned the same way;
-- JavaScript and widget outputs are dropped (a static page cannot run them anyway);
+- JavaScript and widget outputs are dropped (the page would run their code);
 - a learner's written answer (a markdown solution cell) that holds raw HTML is rendered and
   cleaned; one without raw HTML is left to nbconvert as before.
 
