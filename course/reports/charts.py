@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from .placement import MASTERED, REACHED, THRESHOLDS
+
 PALETTE = ("#2563eb", "#d97706", "#059669", "#7c3aed", "#dc2626")
 GRID = "#d1d5db"
 TEXT = "#1f2937"
@@ -74,9 +76,9 @@ def line_chart(series: dict[str, list[float | None]], *, chart_id: str, title: s
     step = plot_w / max(1, n - 1) if n > 1 else 0
     x_of = (lambda i: left + i * step) if n > 1 else (lambda _i: left + plot_w / 2)
     body = []
-    for pct in (0, 25, 50, 70, 85, 100):
+    for pct in (0, 25, 50, int(REACHED), int(MASTERED), 100):
         y = top + plot_h * (1 - pct / 100)
-        dash = ' stroke-dasharray="4 3"' if pct in (70, 85) else ""
+        dash = ' stroke-dasharray="4 3"' if pct in THRESHOLDS else ""
         body.append(f'<line x1="{left}" y1="{_num(y)}" x2="{left + plot_w}" y2="{_num(y)}" '
                     f'stroke="{GRID}" stroke-width="1"{dash}/>')
         body.append(f'<text x="{left - 6}" y="{_num(y + 4)}" font-size="11" fill="{TEXT}" '
