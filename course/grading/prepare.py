@@ -25,7 +25,7 @@ from nbgrader.preprocessors import (
 
 from ..config import grading_limits, load_config
 from ..nbgrader_app import gradebook
-from ..notebooks import NotebookError, nbgrader_meta, read_notebook
+from ..notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
 from ..submit import too_big
 from .verdicts import partial_credit_cells
 
@@ -58,8 +58,9 @@ def _source_info(root: Path, level: str) -> dict[str, dict]:
             solutions = {c.name for c in nb.solution_cells}
             sources = {c.name: {"cell_type": c.cell_type, "locked": bool(c.locked), "checksum": c.checksum}
                        for c in nb.source_cells}
-            tests = {name for name in graded if name not in solutions and
-                     sources.get(name, {}).get("cell_type") == "code"}
+            tests = {name for name in graded if is_test(
+                graded=True, solution=name in solutions,
+                cell_type=sources.get(name, {}).get("cell_type", ""))}
             released, partial = _released(root / "release" / level / f"{nb.name}.ipynb")
             info[nb.name] = {"graded": graded, "tasks": tasks, "solutions": solutions,
                              "sources": sources, "tests": tests, "released": released,

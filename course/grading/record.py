@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat import NotebookNode
-from nbgrader.api import MissingEntry, TaskCell
+from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -36,7 +36,7 @@ from ..config import load_config
 from ..nbgrader_app import gradebook
 from .prepare import NOT_SUBMITTED, _Quiet
 from .result import JobResult
-from .scores import level_results
+from .scores import is_manual, level_results
 from .verdicts import not_run as not_run_notebook
 from .verdicts import settle, unscorable
 
@@ -70,10 +70,6 @@ def _merge(prepared: NotebookNode, executed: NotebookNode) -> NotebookNode:
     return prepared
 
 
-def _is_manual(grade) -> bool:  # noqa: ANN001 -- an nbgrader Grade
-    return isinstance(grade.cell, TaskCell) or grade.cell.cell_type == "markdown"
-
-
 def _reset_grades(root: Path, level: str, learner: str, submitted_at: str | None) -> None:
     with gradebook(root) as gb:
         gb.update_or_create_student(learner)
@@ -82,7 +78,7 @@ def _reset_grades(root: Path, level: str, learner: str, submitted_at: str | None
         for nb_sub in submission.notebooks:
             for grade in nb_sub.grades:
                 grade.auto_score = None
-                if _is_manual(grade):
+                if is_manual(grade):
                     grade.needs_manual_grade = True  # a person grades (or re-checks) it
                 else:
                     grade.manual_score = None

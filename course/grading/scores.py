@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from nbgrader.api import MissingEntry, TaskCell
+from nbgrader.api import Grade, MissingEntry, TaskCell
 
 from .. import criteria
 from ..nbgrader_app import gradebook
@@ -14,6 +14,20 @@ from ..notebooks import NotebookError, grade_cells, read_notebook, secret_lines
 from ..preprocessors.test_outputs import failure_message
 
 HIDDEN_MESSAGE = "a hidden check failed (its message quoted test code, so it is not shown)"
+
+
+def is_manual(grade: Grade) -> bool:
+    """Whether a person grades it in formgrader: a written answer (markdown) or a task cell.
+
+    The one place this rule is written: recording resets these for an instructor, and reports
+    count them only once an instructor has graded them.
+    """
+    return isinstance(grade.cell, TaskCell) or grade.cell.cell_type == "markdown"
+
+
+def passes(score: float, max_score: float) -> bool:
+    """The pass rule of a criterion, used by grading and by every report: all of its points."""
+    return max_score > 0 and score >= max_score
 
 
 @dataclass
@@ -30,7 +44,7 @@ class CriterionResult:
 
     @property
     def passed(self) -> bool:
-        return not self.manual and self.score >= self.max_score > 0
+        return not self.manual and passes(self.score, self.max_score)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -90,8 +104,7 @@ def level_results(root: Path, level: str, learner: str) -> list[CriterionResult]
                 messages = {g.name: errors[nb_sub.name] for g in nb_sub.grades}
             order = {gid: i for i, gid in enumerate(messages)}
             for grade in sorted(nb_sub.grades, key=lambda g: order.get(g.name, len(order))):
-                # Written answers (markdown) and task cells are graded by a person in formgrader.
-                manual = (isinstance(grade.cell, TaskCell) or grade.cell.cell_type == "markdown")
+                manual = is_manual(grade)
                 results.append(CriterionResult(
                     id=grade.name, notebook=f"{level}/{nb_sub.name}",
                     score=float(grade.score or 0.0), max_score=float(grade.max_score or 0.0),

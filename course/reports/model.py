@@ -18,7 +18,7 @@ from nbgrader.api import MissingEntry
 
 from .. import criteria, roster
 from ..config import LEVELS
-from ..grading.scores import level_results
+from ..grading.scores import level_results, passes
 from ..nbgrader_app import gradebook
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def make_row(result, comment: str | None = None, manual_score: float | None = No
     manual = bool(result.manual)
     if manual and result.needs_manual_grade and manual_score is None:
         status = AWAITING
-    elif result.max_score > 0 and result.score >= result.max_score:
+    elif passes(result.score, result.max_score):
         status = PASSED
     else:
         status = FAILED
