@@ -1,9 +1,9 @@
 """Coordinator side, before execution: a learner's submission as a JSON-able job.
 
-What nbgrader's Autograde does before it executes anything (ClearOutput, DeduplicateIds,
-OverwriteKernelspec, OverwriteCells with add_missing_cells, CheckCellMetadata) runs here, outside
-any learner code, and the integrity findings so far (deleted, renamed, duplicated or edited grade
-cells, stripped metadata, invalid JSON) become flags or per-notebook errors.
+What nbgrader's Autograde does before it executes anything (its sanitize_preprocessors, as the
+course configures them: course.grading.steps) runs here, outside any learner code, and the
+integrity findings so far (deleted, renamed, duplicated or edited grade cells, stripped metadata,
+invalid JSON) become flags or per-notebook errors.
 """
 
 from __future__ import annotations
@@ -15,23 +15,16 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
-from nbgrader.preprocessors import (
-    CheckCellMetadata,
-    ClearOutput,
-    DeduplicateIds,
-    OverwriteCells,
-    OverwriteKernelspec,
-)
 
 from ..config import grading_limits, load_config
 from ..nbgrader_app import gradebook
 from ..notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
 from ..submit import too_big
+from .steps import sanitize_steps
 from .verdicts import partial_credit_cells
 
 log = logging.getLogger(__name__)
 
-SANITIZE = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
 INVALID_JSON = "the submitted notebook is not valid notebook JSON, so it could not be run"
 NOT_SUBMITTED = "this notebook was not submitted"
 
@@ -163,7 +156,7 @@ def sanitize(nb: NotebookNode, resources: dict, config) -> NotebookNode:  # noqa
 
     def run(cfg) -> NotebookNode:  # noqa: ANN001
         work, res = copy.deepcopy(nb), copy.deepcopy(resources)
-        for cls in SANITIZE:
+        for cls in sanitize_steps(cfg):
             work, res = cls(config=cfg, log=quiet)(work, res)
         return work
 

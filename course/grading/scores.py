@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from nbgrader.api import Grade, MissingEntry, TaskCell
 
 from .. import criteria
+from ..coursedir import GradingRecord, autograded
 from ..nbgrader_app import gradebook
 from ..notebooks import NotebookError, grade_cells, read_notebook, secret_lines
 from ..preprocessors.test_outputs import failure_message
@@ -72,34 +72,27 @@ def _messages(path: Path) -> dict[str, str | None]:
     return messages
 
 
-def grading_record(root: Path, level: str, learner: str) -> dict:
-    """autograded/<learner>/<level>/grading.json: flags, errors and timing of the last grading."""
-    path = root / "autograded" / learner / level / "grading.json"
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def level_results(root: Path, level: str, learner: str) -> list[CriterionResult]:
+def level_results(root: Path, level: str, learner: str,
+                  record: GradingRecord | None = None) -> list[CriterionResult]:
     """Every graded cell of one learner's level, in notebook order (empty if never graded).
 
     A criterion zeroed by an integrity flag carries the flag's message; a notebook that could not
-    run gives its error as the message of each of its criteria.
+    run gives its error as the message of each of its criteria. `record`: the level's grading
+    record when the caller has read it already.
     """
     results = []
-    record = grading_record(root, level, learner)
+    if record is None:
+        record = GradingRecord.read(root, learner, level, quiet=True)
     flagged = {(f.get("notebook"), f.get("criterion")): f.get("message")
-               for f in record.get("flags", []) if f.get("criterion")}
-    errors = record.get("errors", {})
+               for f in record.flags if f.get("criterion")}
+    errors = record.errors
     with gradebook(root) as gb:
         try:
             submission = gb.find_submission(level, learner)
         except MissingEntry:
             return []
         for nb_sub in sorted(submission.notebooks, key=lambda n: n.name):
-            messages = _messages(root / "autograded" / learner / level / f"{nb_sub.name}.ipynb")
+            messages = _messages(autograded(root, learner, level) / f"{nb_sub.name}.ipynb")
             if not messages and nb_sub.name in errors:
                 messages = {g.name: errors[nb_sub.name] for g in nb_sub.grades}
             order = {gid: i for i, gid in enumerate(messages)}
