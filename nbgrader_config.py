@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.course_id = "ml-engineer-skills"
 # The gradebook: SQLite in the course folder, or a shared database (PostgreSQL) named by the
-# environment variable COURSE_DB_URL (`course grade --db-url` sets it), which formgrader reads too.
+# environment variable COURSE_DB_URL, which formgrader reads too (`course grade --db-url` wins).
 # A bare postgresql:// URL gets the psycopg (3) driver the course installs.
 _db_url = os.environ.get("COURSE_DB_URL", "").strip()
 c.CourseDirectory.db_url = (re.sub(r"^postgres(?:ql)?://", "postgresql+psycopg://", _db_url)
