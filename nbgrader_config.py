@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.course_id = COURSE_ID
 # The gradebook: SQLite in the course folder, or a shared database (PostgreSQL) named by the
-# environment variable COURSE_DB_URL (`course grade --db-url` sets it), which formgrader reads too.
+# environment variable COURSE_DB_URL, which formgrader reads too (`course grade --db-url` wins).
 # A bare postgresql:// URL gets the psycopg (3) driver the course installs.
 c.CourseDirectory.db_url = (normalize_db_url(os.environ.get(DB_URL_ENV, ""))
                             or "sqlite:///" + os.path.join(ROOT, "gradebook.db"))
