@@ -13,6 +13,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .placement import MASTERED, REACHED, THRESHOLDS
+
 PALETTE = ("#2563eb", "#d97706", "#059669", "#7c3aed", "#dc2626")
 GRID = "#d1d5db"
 TEXT = "#1f2937"
@@ -70,9 +72,9 @@ def line_chart(series: dict[str, list[float | None]], *, chart_id: str, title: s
     step = plot_w / max(1, n - 1) if n > 1 else 0
     x_of = (lambda i: left + i * step) if n > 1 else (lambda _i: left + plot_w / 2)
     guides = []
-    for pct in (0, 25, 50, 70, 85, 100):
+    for pct in (0, 25, 50, int(REACHED), int(MASTERED), 100):
         y = top + plot_h * (1 - pct / 100)
-        guides.append({"pct": pct, "y": y, "dashed": pct in (70, 85)})
+        guides.append({"pct": pct, "y": y, "dashed": pct in THRESHOLDS})
     lines = []
     for s, (name, values) in enumerate(series.items()):
         points = [(x_of(i), top + plot_h * (1 - v / 100)) for i, v in enumerate(values)
