@@ -37,6 +37,12 @@ STAGES: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = (
 NOT_YET = "Not yet Junior-ready"
 
 
+def rule() -> tuple[str, ...]:
+    """The placement rule in words, one sentence part per stage ("Junior-ready when level1 ≥ 70 %")."""
+    return tuple(f"{stage} when " + " and ".join(f"{level} ≥ {minimum:g} %" for level, minimum in conditions)
+                 for stage, conditions in STAGES)
+
+
 @dataclass(frozen=True)
 class CategoryScore:
     key: str

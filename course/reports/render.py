@@ -15,6 +15,7 @@ from .cohort import group_file
 from .history import by_level
 from .model import FAILED, CriterionRow, Learner
 from .placement import CATEGORY_TITLES, skill_profile
+from .placement import rule as placement_rule
 
 LEVEL_TITLES = {"level1": "Level 1 (Junior)", "level2": "Level 2 (Mid)", "level3": "Level 3 (Senior)"}
 
@@ -164,7 +165,8 @@ def render_learner(person: Learner, history: list[dict], feedback_dir: Path, *,
     return _env().get_template("learner.html").render(
         d=data, person=person, profile_chart=profile_chart, links=links,
         history_chart=_history_chart(history, "history") if history else None,
-        history_rows=history, category_titles=CATEGORY_TITLES, failed=FAILED)
+        history_rows=history, category_titles=CATEGORY_TITLES, failed=FAILED,
+        placement_rule=placement_rule())
 
 
 def _cohort_context(learners: list[Learner], *, prefix: str) -> dict:
