@@ -23,10 +23,11 @@ from sqlalchemy.exc import SAWarning
 
 from ..config import load_config
 from ..coursedir import GradingRecord, autograded, new_staging, swap_in
+from ..gradebook import is_manual
 from ..nbgrader_app import gradebook
 from .prepare import NOT_SUBMITTED, _Quiet
 from .result import JobResult
-from .scores import is_manual, level_results
+from .scores import level_results
 from .steps import scoring_steps
 from .verdicts import not_run as not_run_notebook
 from .verdicts import settle, unscorable

@@ -5,24 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from nbgrader.api import Grade, MissingEntry, TaskCell
-
 from .. import criteria
 from ..coursedir import GradingRecord, autograded
-from ..nbgrader_app import gradebook
+from ..gradebook import submission
 from ..notebooks import NotebookError, grade_cells, read_notebook, secret_lines
 from ..preprocessors.test_outputs import failure_message
 
 HIDDEN_MESSAGE = "a hidden check failed (its message quoted test code, so it is not shown)"
 
-
-def is_manual(grade: Grade) -> bool:
-    """Whether a person grades it in formgrader: a written answer (markdown) or a task cell.
-
-    The one place this rule is written: recording resets these for an instructor, and reports
-    count them only once an instructor has graded them.
-    """
-    return isinstance(grade.cell, TaskCell) or grade.cell.cell_type == "markdown"
 
 
 def passes(score: float, max_score: float) -> bool:
@@ -86,24 +76,20 @@ def level_results(root: Path, level: str, learner: str,
     flagged = {(f.get("notebook"), f.get("criterion")): f.get("message")
                for f in record.flags if f.get("criterion")}
     errors = record.errors
-    with gradebook(root) as gb:
-        try:
-            submission = gb.find_submission(level, learner)
-        except MissingEntry:
-            return []
-        for nb_sub in sorted(submission.notebooks, key=lambda n: n.name):
-            messages = _messages(autograded(root, learner, level) / f"{nb_sub.name}.ipynb")
-            if not messages and nb_sub.name in errors:
-                messages = {g.name: errors[nb_sub.name] for g in nb_sub.grades}
-            order = {gid: i for i, gid in enumerate(messages)}
-            for grade in sorted(nb_sub.grades, key=lambda g: order.get(g.name, len(order))):
-                manual = is_manual(grade)
-                results.append(CriterionResult(
-                    id=grade.name, notebook=f"{level}/{nb_sub.name}",
-                    score=float(grade.score or 0.0), max_score=float(grade.max_score or 0.0),
-                    manual=manual, needs_manual_grade=bool(grade.needs_manual_grade),
-                    message=flagged.get((nb_sub.name, grade.name)) or (
-                        None if (grade.score or 0) >= (grade.max_score or 0)
-                        else messages.get(grade.name)),
-                ))
+    sub = submission(root, level, learner)
+    if sub is None:
+        return []
+    for name, grades in sorted(sub.notebooks.items()):
+        messages = _messages(autograded(root, learner, level) / f"{name}.ipynb")
+        if not messages and name in errors:
+            messages = {g.name: errors[name] for g in grades}
+        order = {gid: i for i, gid in enumerate(messages)}
+        for grade in sorted(grades, key=lambda g: order.get(g.name, len(order))):
+            results.append(CriterionResult(
+                id=grade.name, notebook=f"{level}/{name}", score=grade.score,
+                max_score=grade.max_score, manual=grade.manual,
+                needs_manual_grade=grade.needs_manual_grade,
+                message=flagged.get((name, grade.name)) or (
+                    None if grade.score >= grade.max_score else messages.get(grade.name)),
+            ))
     return results

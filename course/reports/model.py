@@ -12,13 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbgrader.api import MissingEntry
-
 from .. import criteria, roster
 from ..config import LEVELS
 from ..coursedir import Flag, GradingRecord, autograded
+from ..gradebook import submission
 from ..grading.scores import level_results, passes
-from ..nbgrader_app import gradebook
 
 PASSED, FAILED, AWAITING = "passed", "failed", "awaiting"
 MARKS = {PASSED: "✅", FAILED: "❌", AWAITING: "⏳"}
@@ -170,24 +168,14 @@ def _utc(when) -> str:
 
 def _formgrader_data(root: Path, level: str, learner: str) -> _Submission:
     """The submission's time, due date, late penalty and formgrader's comments and manual scores."""
-    comments, manual = {}, {}
-    with gradebook(root) as gb:
-        try:
-            submission = gb.find_submission(level, learner)
-        except MissingEntry:
-            return _Submission()
-        stamp = submission.timestamp.isoformat() if submission.timestamp else ""
-        when = _utc(submission.timestamp)
-        due = _utc(submission.duedate)
-        penalty = float(submission.late_submission_penalty or 0.0)
-        for nb in submission.notebooks:
-            for comment in nb.comments:
-                if comment.manual_comment:
-                    comments[comment.name] = comment.manual_comment
-            for grade in nb.grades:
-                if grade.manual_score is not None:
-                    manual[grade.name] = float(grade.manual_score)
-    return _Submission(when, stamp, due, penalty, comments, manual)
+    sub = submission(root, level, learner)
+    if sub is None:
+        return _Submission()
+    stamp = sub.timestamp.isoformat() if sub.timestamp else ""
+    manual = {g.name: g.manual_score for grades in sub.notebooks.values() for g in grades
+              if g.manual_score is not None}
+    return _Submission(_utc(sub.timestamp), stamp, _utc(sub.duedate), sub.late_penalty,
+                       dict(sub.comments), manual)
 
 
 def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
