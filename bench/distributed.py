@@ -158,7 +158,7 @@ def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
     try:
         coordinator = Coordinator(connect(url), queue_name=queue, window=400)
         results = grade_rq(course, pairs, url, coordinator=coordinator,
-                           task="course.grading.rq_tasks.replay", task_options={"output": canned})
+                           task="tests.rq_tasks.replay", task_options={"output": canned})
     finally:
         stop_workers(procs)
         os.environ.pop("COURSE_DB_URL", None)
@@ -201,7 +201,7 @@ def main() -> None:
         print(f"   SQLite gradebook:     {rate:6.1f} results recorded per busy second "
               f"({wall_rate:.1f}/s wall, 2 trivial workers)")
         if args.postgres:
-            from course.services.postgres import start_postgres
+            from tests.postgres import start_postgres
 
             server = start_postgres()
             try:

@@ -124,12 +124,12 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
 
 def _learner_lock(root: Path, learner: str):  # noqa: ANN202 -- a context manager
     """The engine's per-learner lock (no two gradings of one learner's folder at once)."""
-    from .runner import learner_lock
+    from ..coursedir import learner_lock
 
     return learner_lock(root, learner)
 
 
 def _clean_stale(root: Path, level: str, learner: str) -> None:
-    from .record import clean_stale
+    from ..coursedir import clean_stale
 
     clean_stale(root, level, learner)

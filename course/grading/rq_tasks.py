@@ -14,8 +14,10 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def _run(func: Any, payload: dict, reply: dict) -> dict:
-    """`func(payload)` as the job's result: {"output", "attempt", "seconds"}, or {"skipped"}."""
+def run_task(func: Any, payload: dict, reply: dict) -> dict:
+    """`func(payload)` as the job's result: {"output", "attempt", "seconds"}; {"skipped"} when the
+    coordinator that sent it is gone. Every task goes through it (the test-only tasks in
+    tests/rq_tasks.py too)."""
     from rq import get_current_job
 
     job = get_current_job()
@@ -41,25 +43,4 @@ def grade(payload: dict, reply: dict, isolation: str = "sandbox") -> dict:
     """
     from .engine import execute_job
 
-    return _run(lambda job: execute_job(job, sandbox=isolation), payload, reply)
-
-
-def echo(payload: dict, reply: dict) -> dict:
-    """A trivial job (tests, and the coordinator's ceiling in bench/distributed.py).
-
-    Returns `payload["output"]` after sleeping `payload.get("sleep", 0)` seconds.
-    """
-    def work(data: dict) -> Any:
-        time.sleep(float(data.get("sleep", 0)))
-        return data.get("output")
-
-    return _run(work, payload, reply)
-
-
-def replay(payload: dict, reply: dict, output: dict) -> dict:
-    """A trivial grading job: returns a canned executed output without running anything.
-
-    bench/distributed.py measures the coordinator's own ceiling with it (the coordinator still
-    prepares, enqueues and records every job for real).
-    """
-    return _run(lambda _job: output, payload, reply)
+    return run_task(lambda job: execute_job(job, sandbox=isolation), payload, reply)
