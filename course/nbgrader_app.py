@@ -70,7 +70,7 @@ class _EngineGradebook(Gradebook):
     """nbgrader's Gradebook on an engine of `gradebook_engine` (nbgrader builds one per Gradebook).
 
     What nbgrader.api.Gradebook.__init__ (0.9.6) does after building its engine, except the
-    schema check (creating the tables, stamping alembic's version), which open_gradebook has
+    schema check (creating the tables, stamping alembic's version), which gradebook_at has
     nbgrader do once per engine. close() ends the session and keeps the shared engine.
     """
 
@@ -113,7 +113,7 @@ def gradebook_engine(url: str) -> Engine:
         return engine
 
 
-def open_gradebook(url: str, course_id: str) -> Gradebook:
+def gradebook_at(url: str, course_id: str) -> Gradebook:
     """nbgrader's Gradebook for `course_id` at `url`, on the database's kept engine.
 
     nbgrader's own Gradebook checks the schema (creating the tables and stamping alembic's
@@ -162,7 +162,7 @@ def gradebook(root: Path) -> Iterator[Gradebook]:
     config = load_config(root)
     url = config.CourseDirectory.db_url
     try:
-        book = open_gradebook(url, config.CourseDirectory.course_id)
+        book = gradebook_at(url, config.CourseDirectory.course_id)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         raise CourseError(f"cannot open the gradebook at {redact(url)}: "
