@@ -391,9 +391,12 @@ _QUEUE_HELP = ("Redis of the RQ grading queue, e.g. redis://:PASSWORD@grader.exa
 @click.option("--stale-after", type=click.FloatRange(0.5), default=None,
               help="Seconds without a heartbeat after which a worker's job is given to another "
                    "(--backend rq; default: 3 of the worker's heartbeats + 5 s).")
+@click.option("--force", is_flag=True,
+              help="Grade every matching submission again, also those unchanged since they were "
+                   "graded (same submission, course notebooks, configuration and engine).")
 def grade(level: str | None, learner: str | None, workers: int | None,
           allow_reduced_isolation: bool, backend: str, queue_url: str | None,
-          db_url: str | None, queue_name: str, stale_after: float | None) -> None:
+          db_url: str | None, queue_name: str, stale_after: float | None, force: bool) -> None:
     """Autograde every submitted (learner, level), or only LEVEL / --learner, in a sandbox."""
     from .config import DB_URL_ENV
     from .urls import check_db_url
@@ -414,6 +417,15 @@ def grade(level: str | None, learner: str | None, workers: int | None,
               + (f" level {level}" if level else "") + (f" learner {learner}" if learner else ""))
     for lvl in sorted({lvl for _, lvl in pairs}):
         ensure_registered(root, lvl)
+    if not force:
+        from .grading.fingerprint import split_unchanged
+
+        pairs, unchanged = split_unchanged(root, pairs)
+        if unchanged:
+            _out().print(f"{len(unchanged)} submission(s) unchanged since they were graded: "
+                         "skipped (--force grades them again)")
+        if not pairs:
+            return
     isolation = "best" if allow_reduced_isolation else "sandbox"
     if backend == "rq":
         results = _run_distributed(root, pairs, queue_url, isolation=isolation,

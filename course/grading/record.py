@@ -32,11 +32,11 @@ from nbgrader.preprocessors import (
 )
 from sqlalchemy.exc import SAWarning
 
-from ..config import load_config
-from ..nbgrader_app import gradebook
+from ..nbgrader_app import course_config, gradebook, one_transaction, shared_gradebook
 from .prepare import NOT_SUBMITTED, _Quiet
 from .result import JobResult
 from .scores import level_results
+from .shared_steps import shared_step
 from .verdicts import not_run as not_run_notebook
 from .verdicts import settle, unscorable
 
@@ -137,15 +137,24 @@ def _score(nb: NotebookNode, name: str, level: str, learner: str, config, db_url
     resources = {"nbgrader": {"notebook": name, "assignment": level, "student": learner,
                               "db_url": db_url}}
     for cls in POST:
-        nb, resources = cls(config=config, log=quiet)(nb, resources)
+        nb, resources = shared_step(cls)(config=config, log=quiet)(nb, resources)
     return nb
 
 
 def record_job(root: Path, job: dict, output: dict) -> JobResult:
-    """Write the executed notebooks, scores and grading.json of one job; the JobResult."""
+    """Write the executed notebooks, scores and grading.json of one job; the JobResult.
+
+    Every gradebook change of the job is one database transaction, committed before the
+    notebooks and grading.json are swapped in.
+    """
     root = Path(root)
+    with shared_gradebook(root) as book:
+        return _record(root, job, output, book)
+
+
+def _record(root: Path, job: dict, output: dict, book) -> JobResult:  # noqa: ANN001 -- a Gradebook
     level, learner = job["level"], job["learner"]
-    config = load_config(root)
+    config = course_config(root)
     db_url = config.CourseDirectory.db_url
     errors: dict[str, str] = {**job.get("errors", {}), **output.get("errors", {})}
     flags: list[dict] = [*job.get("flags", []), *output.get("flags", [])]
@@ -174,7 +183,7 @@ def record_job(root: Path, job: dict, output: dict) -> JobResult:
     staging = folder / f".{level}.staging-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    with _DB_LOCK:
+    with _DB_LOCK, one_transaction(book):
         _reset_grades(root, level, learner, job.get("submitted_at"))
         for name, nb in sorted(executed.items()):
             flags += settle(nb, name, partial=partial.get(name, set()), flags=flags)
@@ -189,6 +198,7 @@ def record_job(root: Path, job: dict, output: dict) -> JobResult:
                     log.warning("scoring %s %s %s failed again", learner, level, name, exc_info=True)
             nbformat.write(nb, staging / f"{name}.ipynb")
         _zero(root, level, learner, not_run, flags)
+    fatal = {n: m for n, m in errors.items() if n in not_run and m != NOT_SUBMITTED}
     record = {
         "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(float(output.get("seconds", 0.0)), 3),
@@ -198,9 +208,10 @@ def record_job(root: Path, job: dict, output: dict) -> JobResult:
         "missing": output.get("missing", []),
         "submitted_at": job.get("submitted_at"),
     }
+    if job.get("fingerprint") and not fatal:  # a job that failed is graded again by the next run
+        record["fingerprint"] = job["fingerprint"]
     (staging / "grading.json").write_text(json.dumps(record, indent=1))
     _swap_in(staging, folder / level)
-    fatal = {n: m for n, m in errors.items() if n in not_run and m != NOT_SUBMITTED}
     reason = "; ".join(f"{n}: {m}" for n, m in sorted(fatal.items()))
     return JobResult(learner, level, ok=not fatal, reason=reason, seconds=record["seconds"],
                      criteria=level_results(root, level, learner), flags=flags, errors=errors)
