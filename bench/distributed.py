@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -132,17 +134,39 @@ def reference_answer(course: Path, folder: Path, level: str) -> None:
                        folder / release_nb.name)
 
 
+@dataclass
+class Ceiling:
+    """One run of grade_rq on trivial jobs: what the coordinator side sustained."""
+
+    jobs: int
+    wall_s: float  # grade_rq from its start to the last result recorded
+    busy_s: float  # the coordinator thread's own work (not waiting for replies)
+    cpu_s: float  # CPU of the coordinator process and of its preparing/recording processes
+    processes: int
+    canned: dict
+
+    @property
+    def rate(self) -> float:
+        return self.jobs / self.wall_s
+
+    def line(self, label: str) -> str:
+        cpu_ms = 1000 * self.cpu_s / self.jobs
+        where = (f"{self.processes} recording processes" if self.processes
+                 else "recorded in the coordinator's thread")
+        return (f"   {label}: {self.rate:6.1f} results recorded per second ({where}; the "
+                f"coordinator thread alone {self.jobs / self.busy_s:.0f}/s; {cpu_ms:.0f} ms of "
+                f"coordinator CPU per result = {1000 / cpu_ms:.0f}/s per core)")
+
+
 def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
             level: str = "level1", answer=tiny_answer,  # noqa: ANN001
-            canned: dict | None = None) -> tuple[float, float, dict]:
-    """(results recorded per busy second, per wall second, the canned output) of grade_rq with
-    trivial jobs.
-
-    The workers (2) return a canned executed level at once (`canned`, else the level executed
-    once here in the sandbox); the coordinator prepares, enqueues, receives and records each of
-    `n_jobs` learners as in real grading.
+            canned: dict | None = None, processes: int | None = None) -> Ceiling:
+    """grade_rq with trivial jobs: the workers (2) return a canned executed level at once
+    (`canned`, else the level executed once here in the sandbox); the coordinator prepares,
+    enqueues, receives and records each of `n_jobs` learners as in real grading.
     """
     from course.grading import engine
+    from course.grading.coordinator_pool import pool_size
     from course.grading.distributed import grade_rq
 
     if db_url:
@@ -162,18 +186,26 @@ def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
     procs = start_workers(url, queue, 2)
     try:
         coordinator = Coordinator(connect(url), queue_name=queue, window=400)
-        results = grade_rq(course, pairs, url, coordinator=coordinator,
+        cpu = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        results = grade_rq(course, pairs, url, coordinator=coordinator, processes=processes,
                            task="course.grading.rq_tasks.replay", task_options={"output": canned})
+        wall = time.perf_counter() - started
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool has been reaped
+        cpu_s = (time.process_time() - cpu[0] + children.ru_utime - cpu[1].ru_utime
+                 + children.ru_stime - cpu[1].ru_stime)
     finally:
         stop_workers(procs)
         os.environ.pop("COURSE_DB_URL", None)
     assert all(r.ok and r.score == results[0].score > 0 for r in results), \
         [r.reason for r in results if not r.ok]
     stats = coordinator.stats
-    return n_jobs / (stats.seconds - stats.idle_seconds), n_jobs / stats.seconds, canned
+    return Ceiling(n_jobs, wall, stats.seconds - stats.idle_seconds, cpu_s,
+                   pool_size(n_jobs, processes), canned)
 
 
-def real_ceilings(dest: Path, url: str, level: str, n_jobs: int, server) -> float:  # noqa: ANN001
+def real_ceilings(dest: Path, url: str, level: str, n_jobs: int, server,  # noqa: ANN001
+                  processes: int | None) -> float:
     """The ceiling on a real course level (its reference solutions, executed once), on SQLite
     and, with a PostgreSQL `server`, on PostgreSQL: the slower rate, which holds for both."""
     from tests.conftest import make_course
@@ -183,17 +215,16 @@ def real_ceilings(dest: Path, url: str, level: str, n_jobs: int, server) -> floa
 
     real = make_course(dest / "course")
     run_course(real, "init")
-    rate, wall, canned = ceiling(real, url, n_jobs, level=level, answer=answer)
-    print(f"   real {level} (all its notebooks), SQLite: {rate:6.1f} results recorded per busy "
-          f"second ({wall:.1f}/s wall); executing it once in the sandbox took "
-          f"{float(canned.get('seconds', 0.0)):.0f} s")
+    lite = ceiling(real, url, n_jobs, level=level, answer=answer, processes=processes)
+    print(lite.line(f"real {level}, SQLite    "))
+    print(f"   (executing {level}'s notebooks once in the sandbox took "
+          f"{float(lite.canned.get('seconds', 0.0)):.0f} s)")
     if server is None:
-        return rate
-    pg_rate, pg_wall, _ = ceiling(real, url, n_jobs, server.create_database("bench_real"),
-                                  level=level, answer=answer, canned=canned)
-    print(f"   real {level} (all its notebooks), PostgreSQL: {pg_rate:6.1f} results recorded per "
-          f"busy second ({pg_wall:.1f}/s wall)")
-    return min(rate, pg_rate)
+        return lite.rate
+    pg = ceiling(real, url, n_jobs, server.create_database("bench_real"), level=level,
+                 answer=answer, canned=lite.canned, processes=processes)
+    print(pg.line(f"real {level}, PostgreSQL"))
+    return min(lite.rate, pg.rate)
 
 
 def main() -> None:
@@ -204,6 +235,10 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also the ceiling on PostgreSQL")
     parser.add_argument("--course-level", metavar="LEVEL",
                         help="also the ceiling on a real course level (its reference solutions)")
+    parser.add_argument("--real-jobs", type=int, default=0,
+                        help="jobs of the real level's ceiling (default: a quarter of --trivial)")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="processes preparing and recording jobs (default: one per CPU)")
     args = parser.parse_args()
     url = redis_url()
     print(f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} "
@@ -223,10 +258,10 @@ def main() -> None:
             per_job.append(seconds * n / args.learners)
         job_s = statistics.mean(per_job)
         print(f"   one tiny job takes {job_s:.1f} s of a worker")
-        print(f"\n2. coordinator ceiling, {args.trivial} trivial jobs (canned executed notebook)")
-        rate, wall_rate, _ = ceiling(course, url, args.trivial)
-        print(f"   SQLite gradebook:     {rate:6.1f} results recorded per busy second "
-              f"({wall_rate:.1f}/s wall, 2 trivial workers)")
+        print("\n2. coordinator ceiling: trivial jobs (a canned executed level), 2 workers")
+        lite = ceiling(course, url, args.trivial, processes=args.processes)
+        print(lite.line("tiny, SQLite      "))
+        rate = lite.rate
         server = None
         if args.postgres:
             from course.services.postgres import start_postgres
@@ -234,13 +269,13 @@ def main() -> None:
             server = start_postgres()
         try:
             if server is not None:
-                pg_rate, pg_wall, _ = ceiling(course, url, args.trivial,
-                                              server.create_database("bench"))
-                print(f"   PostgreSQL gradebook: {pg_rate:6.1f} results recorded per busy second "
-                      f"({pg_wall:.1f}/s wall)")
+                pg = ceiling(course, url, args.trivial, server.create_database("bench"),
+                             processes=args.processes)
+                print(pg.line("tiny, PostgreSQL  "))
             if args.course_level:
                 rate = real_ceilings(Path(tmp) / "real", url, args.course_level,
-                                     max(20, args.trivial // 4), server)
+                                     args.real_jobs or max(20, args.trivial // 4), server,
+                                     args.processes)
         finally:
             if server is not None:
                 server.stop()

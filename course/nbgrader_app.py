@@ -159,15 +159,15 @@ def shared_gradebook(root: Path) -> Iterator[Gradebook]:
 
 class _DeferredCommits:
     """nbgrader's Gradebook commits after every change (some 64 times per graded level); inside
-    `one_transaction` a commit only sends the changes and expires what was loaded, so what nbgrader
-    reads next (computed scores included) is what a commit would have shown it."""
+    `one_transaction` a commit only sends the changes (a flush). Unlike a commit, a flush does not
+    expire what was loaded: a computed score read after its grades changed must be expired first
+    (`shared_steps.SharedAssignLatePenalties` does)."""
 
     def __init__(self, session: Any) -> None:
         self._session = session
 
     def commit(self) -> None:
         self._session.flush()
-        self._session.expire_all()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._session, name)

@@ -8,15 +8,28 @@ part of its single transaction (`one_transaction`). Only where each step gets it
 differs: the cell-by-cell work is nbgrader's own methods, and the steps' configuration
 (`c.AssignLatePenalties.plugin_class`, `c.OverwriteCells.add_missing_cells`...) applies to them
 as to nbgrader's classes. Outside a shared gradebook they are nbgrader's steps unchanged.
+
+CheckCellMetadata runs with nbgrader's metadata schema compiled once (nbgrader's validator
+checks the schema itself again for every cell: a third of the coordinator's time per job).
 """
 
 from __future__ import annotations
 
 import json
+import traceback
+from functools import lru_cache
 
+import jsonschema
 from nbformat import NotebookNode
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.nbgraderformat.common import (
+    BaseMetadataValidator,
+    SchemaTooNewError,
+    SchemaTooOldError,
+)
 from nbgrader.preprocessors import (
     AssignLatePenalties,
+    CheckCellMetadata,
     OverwriteCells,
     OverwriteKernelspec,
     SaveAutoGrades,
@@ -92,6 +105,8 @@ class SharedAssignLatePenalties(AssignLatePenalties):
         assignment = book.find_submission(self.assignment_id, self.student_id)
         notebook = book.find_submission_notebook(self.notebook_id, self.assignment_id,
                                                  self.student_id)
+        book.db.expire(notebook)  # its score, computed by the database, after this job's grades
+        book.db.expire(assignment)
         notebook.late_submission_penalty = None
         if assignment.total_seconds_late > 0:
             self.log.warning("%s is %s seconds late", assignment, assignment.total_seconds_late)
@@ -104,7 +119,52 @@ class SharedAssignLatePenalties(AssignLatePenalties):
         return nb, resources
 
 
+@lru_cache(maxsize=4)
+def _compiled(schema_json: str) -> jsonschema.protocols.Validator:
+    schema = json.loads(schema_json)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+class _CompiledCellCheck(BaseMetadataValidator):
+    """nbgrader's per-cell check (schema version, then the JSON schema) with a compiled schema."""
+
+    def validate_cell(self, cell: NotebookNode) -> None:
+        if "nbgrader" not in cell.metadata:
+            return
+        schema = cell.metadata["nbgrader"].get("schema_version", 0)
+        if schema < self.schema_version:
+            raise SchemaTooOldError(f"Outdated schema version: {schema} (expected "
+                                    f"{self.schema_version})", schema, self.schema_version)
+        if schema > self.schema_version:
+            raise SchemaTooNewError(f"Schema version is too new: {schema} (expected "
+                                    f"{self.schema_version})", schema, self.schema_version)
+        if getattr(self, "_validator", None) is None:
+            self._validator = _compiled(json.dumps(self.schema, sort_keys=True))
+        error = jsonschema.exceptions.best_match(self._validator.iter_errors(cell.metadata["nbgrader"]))
+        if error is not None:
+            raise error
+
+
+class _FastMetadataValidator(MetadataValidator, _CompiledCellCheck):
+    """nbgrader's current validator; its own checks run, then the compiled per-cell check."""
+
+
+class FastCheckCellMetadata(CheckCellMetadata):
+    def preprocess(self, nb: NotebookNode, resources: Resources) -> tuple[NotebookNode, Resources]:
+        try:
+            _FastMetadataValidator().validate_nb(nb)
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(msg)
+            raise ValidationError(msg) from None
+        return nb, resources
+
+
 _SHARED: dict[type, type] = {
+    CheckCellMetadata: FastCheckCellMetadata,
     OverwriteCells: SharedOverwriteCells,
     OverwriteKernelspec: SharedOverwriteKernelspec,
     SaveAutoGrades: SharedSaveAutoGrades,
