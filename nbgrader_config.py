@@ -5,7 +5,9 @@ nbgrader, formgrader and the `course` command all read this file. Grading limits
 """
 
 import os
-import re
+
+# The course id and the gradebook URL rule are the package's (course.config), written once there.
+from course.config import COURSE_ID, DB_URL_ENV, normalize_db_url
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -13,12 +15,11 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 
 # --- Course layout -----------------------------------------------------------------------------
 c.CourseDirectory.root = ROOT
-c.CourseDirectory.course_id = "ml-engineer-skills"
+c.CourseDirectory.course_id = COURSE_ID
 # The gradebook: SQLite in the course folder, or a shared database (PostgreSQL) named by the
-# environment variable COURSE_DB_URL (`course grade --db-url` sets it), which formgrader reads too.
+# environment variable COURSE_DB_URL, which formgrader reads too (`course grade --db-url` wins).
 # A bare postgresql:// URL gets the psycopg (3) driver the course installs.
-_db_url = os.environ.get("COURSE_DB_URL", "").strip()
-c.CourseDirectory.db_url = (re.sub(r"^postgres(?:ql)?://", "postgresql+psycopg://", _db_url)
+c.CourseDirectory.db_url = (normalize_db_url(os.environ.get(DB_URL_ENV, ""))
                             or "sqlite:///" + os.path.join(ROOT, "gradebook.db"))
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
@@ -91,15 +92,17 @@ c.OverwriteCells.add_missing_cells = True
 # tests/test_cli.py keeps that true.)
 
 # --- Feedback -----------------------------------------------------------------------------------
-# nbgrader's own feedback copies hidden test code, tracebacks that quote it, and mark schemes.
-# Our preprocessors remove them. Order matters: echoes are found while the hidden lines are still
-# in the notebook, so RemoveHiddenTestEchoes runs before ClearHiddenTestSource.
+# nbgrader's own feedback copies hidden test code, tracebacks that quote it, and mark schemes, and
+# shows HTML from learner outputs as it is. Our preprocessors remove the first three and sanitize
+# the HTML (nh3). Order matters: echoes are found while the hidden lines are still in the
+# notebook, so RemoveHiddenTestEchoes runs before ClearHiddenTestSource.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "course.preprocessors.RemoveHiddenTestEchoes",
     "course.preprocessors.ClearHiddenTestSource",
     "course.preprocessors.SanitizeTestOutputs",
     "course.preprocessors.ClearMarkSchemeUnlessAllowed",
+    "course.preprocessors.SanitizeLearnerHtml",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # Assignments whose feedback may show model answers and rubrics (`course feedback --model-answers`

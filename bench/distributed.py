@@ -189,7 +189,7 @@ def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
         cpu = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         results = grade_rq(course, pairs, url, coordinator=coordinator, processes=processes,
-                           task="course.grading.rq_tasks.replay", task_options={"output": canned})
+                           task="tests.rq_tasks.replay", task_options={"output": canned})
         wall = time.perf_counter() - started
         children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool has been reaped
         cpu_s = (time.process_time() - cpu[0] + children.ru_utime - cpu[1].ru_utime
@@ -264,7 +264,7 @@ def main() -> None:
         rate = lite.rate
         server = None
         if args.postgres:
-            from course.services.postgres import start_postgres
+            from tests.postgres import start_postgres
 
             server = start_postgres()
         try:

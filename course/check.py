@@ -11,8 +11,8 @@ from pathlib import Path
 from . import scratch
 from .config import LEVELS, CourseError, check_learner_id, check_level, learner_home
 from .feedback import write_feedback
+from .gradebook import level_names
 from .grading import JobResult, grade
-from .nbgrader_app import gradebook
 from .notebooks import read_notebook, source_notebooks
 from .release import register_levels
 from .submit import submit
@@ -41,8 +41,7 @@ def ensure_registered(root: Path, level: str, *, again: bool = False) -> None:
     from .schedule import apply_due_dates
 
     if not again:
-        with gradebook(root) as gb:
-            again = level not in {a.name for a in gb.assignments}
+        again = level not in level_names(root)
     if again:
         log.info("recording %s in the gradebook of %s", level, root)
         register_levels(root, [level])

@@ -1,4 +1,6 @@
-"""The `course` command: parses arguments, calls the course's functions, sets the exit code.
+"""The `course` command: parses arguments, calls course.api, shows progress and results, sets the
+exit code. The work itself is in course.api (one function per command); this module reads the
+user's defaults (options, COURSE_* environment variables) and passes them on as parameters.
 
 Start-up stays light, so that `course --help` answers at once: this module imports click and the
 course's settings only; each command imports what it needs (rich, nbgrader, the grader) when it
@@ -15,12 +17,13 @@ import functools
 import logging
 import os
 import signal
-import stat
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
+from . import api
 from .config import LEVELS, ROOT_ENV, CourseError, check_learner_id, find_root
 from .processes import Signalled, raise_on_signals
 
@@ -52,16 +55,19 @@ def _redact(text: str) -> str:
 
 
 def _root() -> Path:
-    """The course folder of this run: --course, else COURSE_ROOT, else the one around the cwd."""
+    """The course folder of this run: --course, else COURSE_ROOT, else the one around the cwd
+    (api.course_root then sets the umask of a course shared by its instructors' group)."""
     ctx = click.get_current_context().find_root()
     origin = ("--course" if ctx.get_parameter_source("course") == click.core.ParameterSource.COMMANDLINE
               else ROOT_ENV)
-    root = find_root(explicit=ctx.params.get("course"), origin=origin)
-    if root.stat().st_mode & stat.S_ISGID:
-        # a course shared by its instructors' group (deploy/jupyterhub): what any of them, or
-        # root grading for them, writes stays writable by the group and closed to others
-        os.umask(0o007)
-    return root
+    return api.course_root(find_root(explicit=ctx.params.get("course"), origin=origin))
+
+
+def _notebook_redis() -> str | None:
+    """The notebooks' Redis (COURSE_REDIS_URL), which the grading queue must never be."""
+    from .urls import NOTEBOOK_REDIS_ENV
+
+    return os.environ.get(NOTEBOOK_REDIS_ENV, "").strip() or None
 
 
 def _verbose() -> bool:
@@ -187,10 +193,8 @@ def main(course: str | None, verbose: bool) -> None:
 @main.command()
 def init() -> None:
     """Create the gradebook with every level and the learners of roster.csv."""
-    from .init import init_course
-
-    counts = init_course(_root())
-    _out().print(f"gradebook ready: {counts['levels']} level(s), {counts['learners']} learner(s)")
+    done = api.init(root=_root())
+    _out().print(f"gradebook ready: {done.levels} level(s), {done.learners} learner(s)")
 
 
 @main.command()
@@ -202,10 +206,7 @@ def release(level: str | None, exchange: bool) -> None:
 
     Refuses when a release notebook holds someone's work: learners work in workspace/.
     """
-    from .release import release as do_release
-
-    root = _root()
-    for lvl in do_release(root, level, exchange=exchange):
+    for lvl in api.release(root=_root(), level=level, exchange=exchange):
         _out().print(f"released {lvl} -> release/{lvl}/" + (" and the exchange" if exchange else ""))
 
 
@@ -223,15 +224,12 @@ def collect(level: str | None, archive: Path | None) -> None:
     """
     from rich.table import Table
 
-    from .exchange.collect import COLLECTED, REFUSED, collect_exchange, collect_zip
+    from .exchange.collect import COLLECTED, REFUSED
 
     root = _root()
-    if archive is not None:
-        if level is None:
-            _fail("--zip needs the LEVEL the download is for, e.g. `course collect level1 --zip FILE`")
-        results = collect_zip(root, archive, level)
-    else:
-        results = collect_exchange(root, level)
+    if archive is not None and level is None:
+        _fail("--zip needs the LEVEL the download is for, e.g. `course collect level1 --zip FILE`")
+    results = api.collect(root=root, level=level, archive=archive)
     if not results:
         _out().print("nothing to collect: no learner has submitted"
                       + (f" {level}" if level else "") + " to the exchange yet")
@@ -258,18 +256,12 @@ def collect(level: str | None, archive: Path | None) -> None:
                    "current submission included).")
 def submit(level: str, learner: str, from_dir: Path) -> None:
     """Hand in a learner's notebooks of LEVEL (the previous attempt is kept aside)."""
-    from .submit import missing_notebooks, unexpected_notebooks
-    from .submit import submit as do_submit
-
-    root = _root()
-    ignored = unexpected_notebooks(root, level, from_dir) if from_dir.is_dir() else []
-    dest = do_submit(root, level, learner, from_dir)
-    _out().print(f"submitted {learner} {level} -> {dest}")
-    if ignored:
-        _out().print(f"not part of {level}, left out: {', '.join(ignored)}")
-    missing = missing_notebooks(root, level, learner)
-    if missing:
-        _out().print(f"missing, so scored zero: {', '.join(missing)}")
+    done = api.submit(root=_root(), level=level, learner=learner, from_dir=from_dir)
+    _out().print(f"submitted {learner} {level} -> {done.dest}")
+    if done.ignored:
+        _out().print(f"not part of {level}, left out: {', '.join(done.ignored)}")
+    if done.missing:
+        _out().print(f"missing, so scored zero: {', '.join(done.missing)}")
 
 
 def _progress(transient: bool = False):
@@ -305,65 +297,46 @@ def _summary(results):
     return table
 
 
-def _warn_missing_limits(isolation: str) -> None:
-    """Say which limits this machine cannot enforce, before grading starts."""
-    from .grading.sandbox import missing_limits, resolve_mode
+class _GradingDisplay:
+    """api.Progress on the terminal: a progress bar while jobs run, then the summary table."""
 
-    missing = missing_limits(resolve_mode(isolation))
-    if missing:
-        err = _err()
-        err.print("[yellow]Not enforced on this machine (grading.json lists what applied):[/yellow]")
-        for item in missing:
-            err.print(f"[yellow]  - {item}[/yellow]")
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._bar = None
+        self._task = None
 
+    def start(self, plan) -> None:  # noqa: ANN001 -- an api.GradePlan or api.DemoPlan
+        if isinstance(plan, api.DemoPlan):
+            what = "demo: grading the sample cohort, then reports"
+        elif plan.backend == "rq":
+            what = f"grading on RQ workers ({_redact(plan.queue_url)})"
+        else:
+            what = "grading"
+            if plan.unenforced:
+                err = _err()
+                err.print("[yellow]Not enforced on this machine (grading.json lists what applied):[/yellow]")
+                for item in plan.unenforced:
+                    err.print(f"[yellow]  - {item}[/yellow]")
+        self._bar = self._stack.enter_context(_progress())
+        self._task = self._bar.add_task(what, total=plan.total)
 
-def _run_grading(root: Path, pairs: list[tuple[str, str]], workers: int | None = None,
-                 isolation: str = "sandbox"):
-    from .grading import grade as do_grade
+    def advance(self, _result) -> None:  # noqa: ANN001 -- a JobResult, or None for a demo step
+        self._bar.advance(self._task)
 
-    _warn_missing_limits(isolation)
-    with _progress() as progress:
-        task = progress.add_task("grading", total=len(pairs))
-        results = do_grade(root, pairs, lambda _r: progress.advance(task), workers=workers,
-                           isolation=isolation)
-    _out().print(_summary(results))
-    return results
+    def finish(self, results) -> None:  # noqa: ANN001 -- a list of JobResult
+        self._stack.close()
+        _out().print(_summary(results))
 
+    def __enter__(self) -> _GradingDisplay:
+        return self
 
-def _reach_redis(url: str) -> None:
-    """A CourseError, before any progress is shown, when the queue's Redis does not answer."""
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=10).ping()
-    except (OSError, redis.RedisError) as exc:
-        raise CourseError(f"cannot reach Redis at {_redact(url)}: {_redact(str(exc))}") from None
-
-
-def _run_distributed(root: Path, pairs: list[tuple[str, str]], queue_url: str, **options):
-    from .grading.distributed import grade_rq
-
-    _reach_redis(queue_url)
-    with _progress() as progress:
-        task = progress.add_task(f"grading on RQ workers ({_redact(queue_url)})", total=len(pairs))
-        results = grade_rq(root, pairs, queue_url, lambda _r: progress.advance(task), **options)
-    _out().print(_summary(results))
-    return results
+    def __exit__(self, *exc) -> None:  # noqa: ANN002 -- an error mid-way closes the bar too
+        self._stack.close()
 
 
 def _queue_url(value: str | None, origin: str) -> str | None:
     """The grading queue's Redis URL, checked, and never the notebooks' Redis."""
-    from .urls import NOTEBOOK_REDIS_ENV, check_redis_url, redact, same_redis
-
-    if not value:
-        return None
-    url = check_redis_url(value, origin)
-    notebooks = os.environ.get(NOTEBOOK_REDIS_ENV, "").strip()
-    if notebooks and same_redis(url, notebooks):
-        raise CourseError(
-            f"{origin} {redact(url)} is the notebooks' Redis ({NOTEBOOK_REDIS_ENV}), whose hidden "
-            "tests empty it with flushdb(): give the grading queue a Redis database of its own")
-    return url
+    return api.check_queue_url(value, origin, notebook_redis_url=_notebook_redis())
 
 
 _QUEUE_HELP = ("Redis of the RQ grading queue, e.g. redis://:PASSWORD@grader.example.org:6379/0 "
@@ -398,44 +371,24 @@ def grade(level: str | None, learner: str | None, workers: int | None,
           allow_reduced_isolation: bool, backend: str, queue_url: str | None,
           db_url: str | None, queue_name: str, stale_after: float | None, force: bool) -> None:
     """Autograde every submitted (learner, level), or only LEVEL / --learner, in a sandbox."""
-    from .config import DB_URL_ENV
     from .urls import check_db_url
 
-    if db_url:  # every gradebook user of this process (and of nbgrader) reads it from here
-        os.environ[DB_URL_ENV] = check_db_url(db_url, "--db-url")
+    db_url = check_db_url(db_url, "--db-url") if db_url else None
     queue_url = _queue_url(queue_url, "--queue-url")
     if backend == "rq" and not queue_url:
         _fail("--backend rq needs --queue-url URL (or COURSE_QUEUE_URL): the Redis of the "
               "grading queue, which `course worker` listens on")
     root = _root()
-    from .check import ensure_registered
-    from .submit import submitted_pairs
-
-    pairs = submitted_pairs(root, level, learner)
-    if not pairs:
-        _fail("nothing to grade: no submission under submitted/ matches"
-              + (f" level {level}" if level else "") + (f" learner {learner}" if learner else ""))
-    for lvl in sorted({lvl for _, lvl in pairs}):
-        ensure_registered(root, lvl)
-    if not force:
-        from .grading.fingerprint import split_unchanged
-
-        pairs, unchanged = split_unchanged(root, pairs)
-        if unchanged:
-            _out().print(f"{len(unchanged)} submission(s) unchanged since they were graded: "
-                         "skipped (--force grades them again)")
-        if not pairs:
-            return
-    isolation = "best" if allow_reduced_isolation else "sandbox"
-    if backend == "rq":
-        results = _run_distributed(root, pairs, queue_url, isolation=isolation,
-                                   queue_name=queue_name, stale_after=stale_after)
-    else:
-        results = _run_grading(root, pairs, workers, isolation)
-    from .reports.build import record_history
-
-    record_history(root, [r.learner for r in results if r.ok])
-    failed = [r for r in results if not r.ok]
+    with _GradingDisplay() as display:
+        run = api.grade(root=root, level=level, learner=learner, workers=workers,
+                        allow_reduced_isolation=allow_reduced_isolation, backend=backend,
+                        queue_url=queue_url, db_url=db_url, queue_name=queue_name,
+                        stale_after=stale_after, force=force, notebook_redis_url=_notebook_redis(),
+                        progress=display)
+    if run.skipped:
+        _out().print(f"{len(run.skipped)} submission(s) unchanged since they were graded: "
+                     "skipped (--force grades them again)")
+    results, failed = run.results, run.failed
     if failed:
         _fail(f"{len(failed)} of {len(results)} submission(s) could not be graded: "
               + "; ".join(f"{r.learner} {r.level}: {r.reason}" for r in failed))
@@ -457,14 +410,8 @@ def worker(queue_url: str | None, burst: bool, name: str | None, heartbeat: int,
     if not url:
         _fail("`course worker` needs --queue-url URL (or COURSE_QUEUE_URL): the Redis of the "
               "grading queue that `course grade --backend rq` feeds")
-    import redis
-
-    from .grading.rq_worker import run_worker
-
-    try:
-        run_worker(url, burst=burst, name=name, heartbeat=heartbeat, queue_name=queue_name)
-    except (OSError, redis.RedisError) as exc:
-        _fail(f"cannot reach Redis at {_redact(url)}: {_redact(str(exc))}")
+    api.worker(queue_url=url, burst=burst, name=name, heartbeat=heartbeat, queue_name=queue_name,
+               notebook_redis_url=_notebook_redis())
 
 
 @main.command()
@@ -477,19 +424,12 @@ def worker(queue_url: str | None, burst: bool, name: str | None, heartbeat: int,
                    "from the Assignments tab.")
 def feedback(level: str | None, learner: str | None, model_answers: bool, release_: bool) -> None:
     """Write feedback/<learner>/: per-notebook HTML without hidden tests, report.html/.json, history.json."""
-    from .feedback import write_feedback
-
-    root = _root()
-    written = write_feedback(root, level, learner, model_answers=model_answers)
-    if not written:
-        _fail("no graded submission matches: run `course grade` first")
-    for path in written:
+    done = api.feedback(root=_root(), level=level, learner=learner, model_answers=model_answers,
+                        release=release_)
+    for path in done.written:
         _out().print(f"wrote {path}")
-    if release_:
-        from .exchange.publish import release_feedback
-
-        for lvl in release_feedback(root, level, learner):
-            _out().print(f"released the feedback of {lvl} to the exchange")
+    for lvl in done.released:
+        _out().print(f"released the feedback of {lvl} to the exchange")
 
 
 @main.command()
@@ -498,29 +438,14 @@ def feedback(level: str | None, learner: str | None, model_answers: bool, releas
 @click.option("--cohort", is_flag=True, help="Write reports/cohort.html.")
 def report(learner: str | None, group: str | None, cohort: bool) -> None:
     """Write a learner's, a study group's or the cohort's report (all of them when none is given)."""
-    from .reports import build
-
-    root = _root()
-    if not (learner or group or cohort):
-        written = build.write_all(root)
-    else:
-        written = []
-        if learner:
-            written.append(build.write_learner_report(root, learner))
-        if group:
-            written.append(build.write_group(root, group))
-        if cohort:
-            written.append(build.write_cohort(root))
-    for path in written:
+    for path in api.report(root=_root(), learner=learner, group=group, cohort=cohort):
         _out().print(f"wrote {path}")
 
 
 @main.command()
 def export() -> None:
     """Write reports/grades.csv for an LMS: nbgrader's columns plus one column per criterion."""
-    from .reports.build import export as do_export
-
-    _out().print(f"wrote {do_export(_root())}")
+    _out().print(f"wrote {api.export(root=_root())}")
 
 
 @main.command()
@@ -536,20 +461,17 @@ def check(path: Path, learner: str, level: str | None) -> None:
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .check import check as do_check
-    from .check import check_course
-
     root = _root()
     if not _verbose():  # the table is the whole answer: no stray library warnings around it
         logging.getLogger().setLevel(logging.ERROR)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=_err(), transient=True) as progress:
         task = progress.add_task("checking", total=None)
-        result = do_check(root, path, learner, level,
-                          step=lambda what: progress.update(task, description=what))
-    if not result.ok:
-        _fail(f"your notebook could not be graded: {result.reason}")
-    _show_check(result, path, learner, check_course(root))
+        done = api.check(root=root, path=path, learner=learner, level=level,
+                         step=lambda what: progress.update(task, description=what))
+    if not done.result.ok:
+        _fail(f"your notebook could not be graded: {done.result.reason}")
+    _show_check(done.result, path, learner, done.private)
 
 
 def _show_check(result, path: Path, learner: str, private: Path) -> None:
@@ -603,26 +525,16 @@ def lab(port: int, no_browser: bool, instructor: bool) -> None:
     and the create-assignment tools. Set JUPYTER_TOKEN to choose the login token. Stopping
     `course lab` (Ctrl-C, or a signal) stops JupyterLab too.
     """
-    from .lab import check_port, plan
-    from .lab import run as run_lab
-
-    root = _root()
-    check_port(port)
-    if instructor:
-        from .check import ensure_registered
-        from .config import available_levels
-
-        for lvl in available_levels(root):
-            ensure_registered(root, lvl)  # formgrader lists the levels from the gradebook
-    else:
-        from .workspace import sync
-
-        for line in sync(root).lines():
+    def synced(report) -> None:  # noqa: ANN001 -- a workspace.SyncReport
+        for line in report.lines():
             _out().print(line)
-    run = plan(root, port, no_browser, instructor)
-    _out().print(f"JupyterLab for {'instructors' if instructor else 'learners'} on {run.root_dir} "
-                 f"(Jupyter config: {run.config_dir})")
-    code = run_lab(run)
+
+    def starting(run) -> None:  # noqa: ANN001 -- a lab.LabPlan
+        _out().print(f"JupyterLab for {'instructors' if instructor else 'learners'} on "
+                     f"{run.root_dir} (Jupyter config: {run.config_dir})")
+
+    code = api.lab(root=_root(), port=port, open_browser=not no_browser, instructor=instructor,
+                   on_sync=synced, on_start=starting)
     if code >= 128:
         raise _Stopped(f"stopped by {signal.Signals(code - 128).name}; JupyterLab was shut down",
                        code)
@@ -647,9 +559,7 @@ def hub(port: int, demo: bool, learners: tuple[str, ...], instructors: tuple[str
     formgrade-<course> instructors (formgrader). Needs root on Linux, like any JupyterHub that
     runs servers as the machine's own accounts.
     """
-    from .hub.run import plan
-
-    run = plan(_root(), port, demo=demo, learners=learners, instructors=instructors)
+    run = api.hub(root=_root(), port=port, demo=demo, learners=learners, instructors=instructors)
     out = _out()
     out.print(f"JupyterHub for the course on {run.url} (Ctrl-C stops it)")
     for name, password in run.created.items():
@@ -670,17 +580,12 @@ def demo() -> None:
     """
     import time
 
-    from .demo import demo_course, demo_steps, run_demo
-
     root = _root()
     started = time.monotonic()
-    course = demo_course(root)
-    with _progress() as progress:
-        task = progress.add_task("demo: grading the sample cohort, then reports",
-                                 total=demo_steps(course))
-        results = run_demo(course, lambda _r: progress.advance(task))
+    with _GradingDisplay() as display:
+        run = api.demo(root=root, progress=display)
+    course, results = run.course, run.results
     out = _out()
-    out.print(_summary(results))
     out.print(f"demo done in {time.monotonic() - started:.0f} s, in its own course {course} "
               "(your course folder is untouched). Reports:")
     out.print(f"  learners: {course / 'feedback'}/<learner>/report.html (and report.json, history.json)")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from traitlets import Float, Integer
@@ -129,14 +132,49 @@ def resolve_db_url(config: Config, root: Path | None = None) -> str:
     return check_db_url(url, f"{CONFIG_FILE}'s CourseDirectory.db_url")
 
 
+#: Gradebook URLs given as a parameter (course.api's db_url), by resolved course folder: see
+#: gradebook_url. A plain mapping of this process, never the environment of a child process.
+_GIVEN_DB_URLS: dict[Path, str] = {}
+_GIVEN_LOCK = threading.Lock()
+
+
+@contextmanager
+def gradebook_url(root: Path, url: str | None) -> Iterator[None]:
+    """While the block runs, every gradebook user of the course at `root` in this process (the
+    grader's threads, nbgrader's apps) opens `url` (a checked URL, see course.urls.check_db_url).
+
+    `url` None changes nothing: $COURSE_DB_URL, else nbgrader_config.py's db_url. A given URL wins
+    over both, as `course grade --db-url` always has; a scratch course keeps its own gradebook.
+    """
+    if not url:
+        yield
+        return
+    key = Path(root).resolve()
+    with _GIVEN_LOCK:
+        before = _GIVEN_DB_URLS.get(key)
+        _GIVEN_DB_URLS[key] = url
+    try:
+        yield
+    finally:
+        with _GIVEN_LOCK:
+            if before is None:
+                _GIVEN_DB_URLS.pop(key, None)
+            else:
+                _GIVEN_DB_URLS[key] = before
+
+
 def load_config(root: Path) -> Config:
-    """nbgrader_config.py of the course, as nbgrader itself reads it, with the gradebook URL resolved."""
+    """nbgrader_config.py of the course, as nbgrader itself reads it, with the gradebook URL resolved
+    (a URL given to gradebook_url for this course first)."""
     try:
         config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     except Exception as exc:  # the file is Python: any error can come out of it
         raise CourseError(f"{Path(root) / CONFIG_FILE} cannot be read: {type(exc).__name__}: "
                           f"{exc}") from None
-    if os.environ.get(DB_URL_ENV) or "db_url" in config.CourseDirectory:
+    given = _GIVEN_DB_URLS.get(Path(root).resolve()) if _GIVEN_DB_URLS else None
+    if given and not is_scratch(root):
+        config.CourseDirectory.db_url = given
+    elif os.environ.get(DB_URL_ENV) or "db_url" in config.CourseDirectory:
         config.CourseDirectory.db_url = resolve_db_url(config, root)
     return config
 

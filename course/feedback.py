@@ -1,5 +1,8 @@
 """Learner feedback: nbgrader's per-notebook HTML (sanitized, offline) and the learner's report.
 
+The per-notebook pages pass nbgrader_config.py's feedback preprocessors (course.preprocessors:
+hidden tests and mark schemes removed, learner HTML cleaned by nh3), then reports.offline.
+
 feedback/<learner>/report.html, report.json and history.json are written by course.reports.
 """
 
@@ -13,11 +16,9 @@ from traitlets.config import Config
 
 from .config import CourseError, check_learner_id, check_level
 from .nbgrader_app import nbgrader_api, run
-from .reports import history
 from .reports.build import write_learner
 from .reports.model import gather_learner
 from .reports.offline import make_offline_file
-from .reports.render import learner_data
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +35,6 @@ def autograded_pairs(root: Path, level: str | None = None,
         if folder.is_dir() and (level is None or folder.name == level)
         and (learner is None or folder.parent.name == learner)
     ]
-
-
-def learner_report(root: Path, learner: str) -> dict:
-    """Plain data of one learner's results over every graded level (what report.json holds)."""
-    person = gather_learner(root, learner)
-    return learner_data(person, history.merge(
-        history.load(root / "feedback" / learner / "history.json"), history.entries_for(person)))
 
 
 def write_feedback(root: Path, level: str | None = None, learner: str | None = None, *,

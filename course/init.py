@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from .config import available_levels
-from .nbgrader_app import gradebook
+from .gradebook import add_students
 from .release import register_levels
 from .roster import read_roster
 
@@ -20,9 +20,5 @@ def init_course(root: Path) -> dict[str, int]:
     levels = available_levels(root)
     if levels:
         register_levels(root, levels)
-    with gradebook(root) as gb:
-        for member in members:
-            first, _, last = member.name.partition(" ")
-            gb.update_or_create_student(member.learner_id, first_name=first or None,
-                                        last_name=last or None)
+    add_students(root, [(member.learner_id, member.name) for member in members])
     return {"levels": len(levels), "learners": len(members)}

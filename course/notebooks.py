@@ -55,10 +55,17 @@ def nbgrader_meta(cell: NotebookNode) -> dict:
     return dict(cell.get("metadata", {}).get("nbgrader", {}))
 
 
+def is_test(*, graded: bool, solution: bool, cell_type: str) -> bool:
+    """The rule of an autograded test cell: graded, not a solution, code (the one place it is
+    written; is_test_cell applies it to a notebook cell, grading to the gradebook's cells)."""
+    return graded and not solution and cell_type == "code"
+
+
 def is_test_cell(cell: NotebookNode) -> bool:
     """An autograded test cell: graded, not a solution, code."""
     meta = nbgrader_meta(cell)
-    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
+    return is_test(graded=bool(meta.get("grade")), solution=bool(meta.get("solution")),
+                   cell_type=cell.cell_type)
 
 
 def is_answer_cell(cell: NotebookNode) -> bool:

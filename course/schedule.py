@@ -15,7 +15,7 @@ from traitlets import Dict, Unicode
 from traitlets.config import Configurable
 
 from .config import CONFIG_FILE, LEVELS, CourseError, load_config
-from .nbgrader_app import gradebook
+from .gradebook import set_due_dates
 
 
 class CourseSchedule(Configurable):
@@ -53,8 +53,5 @@ def apply_due_dates(root: Path, levels: list[str] | None = None) -> dict[str, da
     """Write the configured due dates of `levels` (all when None) into the gradebook."""
     dates = {lvl: when for lvl, when in due_dates(root).items() if levels is None or lvl in levels}
     if dates:
-        with gradebook(root) as gb:
-            for lvl, when in dates.items():
-                # nbgrader keeps naive UTC times
-                gb.update_or_create_assignment(lvl, duedate=when.replace(tzinfo=None))
+        set_due_dates(root, dates)
     return dates

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from course.coursedir import GradingRecord
 from course.demo import COHORT, notebook_work, rounds
-from course.reports.model import read_grading_record
 from course.samples import split_override
 
 from .conftest import ROOT
@@ -40,13 +40,29 @@ def test_folder_work_semantics():
 
 
 def test_grading_record_is_optional_and_tolerant(tmp_path):
-    assert read_grading_record(tmp_path, "ada", "level1") == {}
+    assert GradingRecord.read(tmp_path, "ada", "level1") == GradingRecord()
     folder = tmp_path / "autograded" / "ada" / "level1"
     folder.mkdir(parents=True)
     (folder / "grading.json").write_text("{broken")
-    assert read_grading_record(tmp_path, "ada", "level1") == {}
+    assert GradingRecord.read(tmp_path, "ada", "level1") == GradingRecord()
     record = {"graded_at": "2026-01-01T00:00:00", "seconds": 3.0,
               "flags": [{"criterion": "l1_split", "notebook": "01-ml-fundamentals", "message": "m"}],
               "errors": {}}
     (folder / "grading.json").write_text(json.dumps(record))
-    assert read_grading_record(tmp_path, "ada", "level1") == record
+    read = GradingRecord.read(tmp_path, "ada", "level1")
+    assert read == GradingRecord("2026-01-01T00:00:00", 3.0, (record["flags"][0],), {})
+    (folder / "grading.json").write_text(json.dumps({"seconds": "3", "flags": [1, record["flags"][0]],
+                                                      "errors": [], "isolation": None}))
+    assert GradingRecord.read(tmp_path, "ada", "level1") == GradingRecord(flags=(record["flags"][0],))
+
+
+def test_grading_record_writes_what_it_reads(tmp_path):
+    record = GradingRecord("2026-01-01T00:00:00+00:00", 1.5,
+                           ({"criterion": None, "notebook": "01-x", "message": "m"},),
+                           {"01-x": "it did not run"}, ("rlimit",), ("cgroups",), "2026-01-01")
+    folder = tmp_path / "autograded" / "ada" / "level1"
+    folder.mkdir(parents=True)
+    path = record.write(folder)
+    assert list(json.loads(path.read_text())) == ["graded_at", "seconds", "flags", "errors",
+                                                  "isolation", "missing", "submitted_at"]
+    assert GradingRecord.read(tmp_path, "ada", "level1") == record

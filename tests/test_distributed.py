@@ -1,7 +1,7 @@
 """Distributed grading: RQ workers on the embedded Redis, and the gradebook on a real PostgreSQL.
 
 Workers are real `course worker` processes; the PostgreSQL server is started here from the
-Debian package's binaries (course.services.postgres) and stopped at the end.
+Debian package's binaries (tests/postgres.py) and stopped at the end.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ import pytest
 from course.grading.rq_queue import Coordinator, WorkItem, connect
 from course.grading.sandbox import sandbox_available
 from course.services import redis_url
-from course.services.postgres import PostgresUnavailable, start_postgres
 from course.submit import submit
 
 from .conftest import ROOT, run_course
+from .postgres import PostgresUnavailable, start_postgres
 from .tiny_course import make_tiny_course
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
-ECHO = "course.grading.rq_tasks.echo"
+ECHO = "tests.rq_tasks.echo"  # a test-only task: workers find it on PYTHONPATH
 #: The tiny course's learners and their auto-graded score out of 3.
 ANSWERS = {
     "good": ("def add(a, b):\n    return a + b", 3.0),
@@ -71,6 +71,8 @@ class Workers:
               course: Path | None = None) -> list[subprocess.Popen]:
         env = dict(os.environ, NO_COLOR="1")
         env.pop("COURSE_DB_URL", None)  # a worker never needs the gradebook
+        # the test-only tasks (tests/rq_tasks.py) are importable wherever the worker runs
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         cmd = [sys.executable, "-m", "course", "worker", "--queue-url", self.url,
                "--queue", self.queue, "--heartbeat", str(heartbeat)] + (["--burst"] if burst else [])
         new = [subprocess.Popen(cmd, cwd=course or ROOT, env=env, start_new_session=True,

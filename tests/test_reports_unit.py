@@ -270,6 +270,31 @@ def test_offline_html_loads_nothing_from_the_network():
     assert '<a href="https://docs.python.org">' in out and "var local = 1;" in out
 
 
+def test_offline_html_is_read_by_a_parser_and_keeps_every_other_byte():
+    page = """<!DOCTYPE html><html><head><LINK REL=stylesheet HREF=//x.example/c.css>
+<link rel="icon" href="favicon.ico"><script src=local.js></script>
+<SCRIPT SRC='https://a.example/b.js' defer>var ignored = "</p>";</SCRIPT >
+<style>.a{background-image:url( 'https://u.example/i.png' )} /* https://c.example */</style>
+</head><body><img srcset="small.png 1x, https://s.example/a.png 2x" alt="x &amp; y">
+<svg><image href="https://i.example/a.svg"/><a href="https://docs.python.org">d</a></svg>
+<div style="background: url(https://inline.example/bg.png)">text https://plain.example/ stays</div>
+<pre>url(https://learner.example/printed) &lt;img src="https://e.example/"&gt;</pre>
+<video poster="https://v.example/p.jpg" src="movie.mp4"></video>
+<!-- <script src="https://commented.example/x.js"></script> --></body></html>"""
+    out = make_offline(page)
+    assert make_offline(out) == out
+    for gone in ("x.example", "a.example", "u.example", "c.example", "s.example", "i.example",
+                 "inline.example", "v.example"):
+        assert gone not in out, gone
+    assert '<link rel="icon" href="favicon.ico"><script src=local.js></script>' in out
+    assert '<img srcset="" alt="x &amp; y">' in out and '<image href=""/>' in out
+    assert '<a href="https://docs.python.org">' in out and 'src="movie.mp4"' in out
+    assert "text https://plain.example/ stays" in out  # text is not a load
+    assert '<pre>url(https://learner.example/printed) &lt;img src="https://e.example/"&gt;</pre>' in out
+    assert "commented.example" in out  # a comment loads nothing
+    assert out.startswith("<!DOCTYPE html><html><head>\n<link")
+
+
 def test_flags_errors_and_instructor_comments_reach_the_learner(tmp_path):
     person = learner("ada", [row("l1_split", PASSED),
                              row("l2_design_writeup", FAILED, 1.0, comment="Name the <threats>.")])

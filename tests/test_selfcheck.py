@@ -7,6 +7,7 @@ import contextlib
 import io
 import itertools
 import json
+import os
 import sys
 import types
 
@@ -253,3 +254,34 @@ def test_a_check_that_runs_too_long_is_stopped_with_a_message(monkeypatch):
 
     result = run("l1_split", split_data, root=ROOT)
     assert result.status == FAILED and "stopped after 0.5 s" in result.message
+
+
+def test_check_reads_the_notebooks_names_from_the_ipython_user_namespace(tmp_path):
+    """In IPython (a notebook's kernel, the IPython terminal) `check` finds the learner's functions
+    in the shell's user namespace, not on the call stack."""
+    import subprocess
+
+    cells = ["from course.selfcheck import check",
+             "def split_data(X, y, test_size=0.2, random_state=42):\n"
+             "    from sklearn.model_selection import train_test_split\n"
+             "    return train_test_split(X, y, test_size=test_size, random_state=random_state,"
+             " stratify=y)",
+             "check('l1_split')",
+             # called from a module whose globals lack split_data: the user namespace has it
+             "import types\nhelpers = types.ModuleType('helpers')\n"
+             "exec('from course.selfcheck import check\\ndef go():\\n    check(\"l1_split\")',"
+             " helpers.__dict__)\nhelpers.go()"]
+    code = ("from IPython.core.interactiveshell import InteractiveShell\n"
+            "shell = InteractiveShell.instance()\n"
+            f"for cell in {cells!r}:\n    shell.run_cell(cell)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, env={**os.environ, "COURSE_HOME": str(tmp_path),
+                                                      "COURSE_SELFCHECK": "on"})
+    assert proc.stdout.count("visible checks passed for l1_split") == 2, proc.stdout + proc.stderr
+
+
+def test_check_outside_ipython_reads_the_callers_globals(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path))
+    monkeypatch.delenv("COURSE_SELFCHECK", raising=False)
+    exec("check('l1_split')", {"check": check, "split_data": _right})  # a script's globals
+    assert "visible checks passed for l1_split" in capsys.readouterr().out

@@ -29,14 +29,13 @@ from importlib import resources
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import MissingEntry
 
 from .. import scratch
 from ..config import CourseError, available_levels, is_scratch
 from ..feedback import write_feedback
+from ..gradebook import grade_by_hand
 from ..grading import JobResult, grade
 from ..init import init_course
-from ..nbgrader_app import gradebook
 from ..notebooks import read_notebook
 from ..release import release
 from ..reports.build import record_history, write_all
@@ -151,25 +150,6 @@ def rounds(levels: list[str]) -> list[list[tuple[SampleLearner, str, str]]]:
                     out.append([])
                 out[i].append((learner, level, work))
     return out
-
-
-def grade_by_hand(root: Path, learner: str, level: str, grade_id: str, points: float,
-                  comment: str) -> None:
-    """What an instructor does in formgrader: a manual score and a comment on one cell."""
-    with gradebook(root) as gb:
-        try:
-            submission = gb.find_submission(level, learner)
-        except MissingEntry:
-            return
-        for nb in submission.notebooks:
-            for grade_ in nb.grades:
-                if grade_.name == grade_id:
-                    grade_.manual_score = points
-                    grade_.needs_manual_grade = False
-            for note in nb.comments:
-                if note.name == grade_id:
-                    note.manual_comment = comment
-        gb.db.commit()
 
 
 def demo_steps(root: Path) -> int:

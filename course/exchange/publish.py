@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 from traitlets.config import Config
 
 from ..config import CourseError, check_learner_id, check_level
+from ..coursedir import GradingRecord
 from ..nbgrader_app import nbgrader_api, run
 
 log = logging.getLogger(__name__)
@@ -38,11 +38,7 @@ def submission_keys(root: Path, learner: str, level: str) -> tuple[str, str] | N
         log.warning("%s's %s was not collected from the exchange: their feedback stays in "
                     "feedback/%s/", learner, level, learner)
         return None
-    record = root / "autograded" / learner / level / "grading.json"
-    try:
-        graded = str(json.loads(record.read_text()).get("submitted_at") or "").strip()
-    except (OSError, ValueError):
-        graded = ""
+    graded = (GradingRecord.read(root, learner, level, quiet=True).submitted_at or "").strip()
     if graded != timestamp:
         log.warning("%s handed in %s again (%s) after the graded attempt (%s): grade it before "
                     "releasing feedback", learner, level, timestamp, graded or "unknown")

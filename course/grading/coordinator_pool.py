@@ -38,19 +38,21 @@ def pool_size(n_jobs: int, processes: int | None = None) -> int:
     return size if size >= 2 else 0
 
 
-def _start(root: str) -> None:
+def _start(root: str, db_url: str) -> None:
+    from ..config import gradebook_url
     from ..nbgrader_app import shared_gradebook
 
     # Ctrl-C is the coordinator's to handle: it stops taking results and waits for these.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the coordinator's gradebook, however it was given to it (a parameter is not inherited)
+    _stack.enter_context(gradebook_url(Path(root), db_url))
     _stack.enter_context(shared_gradebook(Path(root)))  # for this process's lifetime
 
 
 def prepare_locked(root: Path, level: str, learner: str) -> dict:
     """prepare_job with the learner's lock held and a killed run's leftovers removed."""
+    from ..coursedir import clean_stale, learner_lock
     from .prepare import prepare_job
-    from .record import clean_stale
-    from .runner import learner_lock
 
     with learner_lock(root, learner):
         clean_stale(Path(root), level, learner)
@@ -59,8 +61,8 @@ def prepare_locked(root: Path, level: str, learner: str) -> dict:
 
 def record_locked(root: Path, job: dict, output: dict) -> JobResult:
     """record_job with the learner's lock held."""
+    from ..coursedir import learner_lock
     from .record import record_job
-    from .runner import learner_lock
 
     with learner_lock(root, job["learner"]):
         return record_job(root, job, output)
@@ -74,9 +76,12 @@ class CoordinatorPool:
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
         if processes:
+            from ..config import load_config
+
+            url = load_config(self.root).CourseDirectory.db_url
             # spawn: the coordinator holds threads and sockets (Redis, the gradebook) a fork would copy
             self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start, initargs=(str(self.root),))
+                                             initializer=_start, initargs=(str(self.root), url))
 
     def prepared(self, pairs: Iterable[tuple[str, str]], ahead: int
                  ) -> Iterator[tuple[str, str, dict | BaseException]]:

@@ -22,8 +22,8 @@ import nbgrader
 import course
 
 from ..config import CONFIG_FILE, load_config
+from ..coursedir import GradingRecord
 from ..nbgrader_app import gradebook, run_memo
-from .scores import grading_record
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def split_unchanged(root: Path, pairs: Iterable[tuple[str, str]]
     parts: dict[str, str] = {}
     todo, unchanged = [], []
     for learner, level in pairs:
-        stored = grading_record(root, level, learner).get("fingerprint")
+        stored = GradingRecord.read(root, learner, level, quiet=True).fingerprint
         if stored and (learner, level) in recorded:
             if level not in parts:
                 parts[level] = _course_part(root, level, db_url)

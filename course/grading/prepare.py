@@ -1,9 +1,9 @@
 """Coordinator side, before execution: a learner's submission as a JSON-able job.
 
-What nbgrader's Autograde does before it executes anything (ClearOutput, DeduplicateIds,
-OverwriteKernelspec, OverwriteCells with add_missing_cells, CheckCellMetadata) runs here, outside
-any learner code, and the integrity findings so far (deleted, renamed, duplicated or edited grade
-cells, stripped metadata, invalid JSON) become flags or per-notebook errors.
+What nbgrader's Autograde does before it executes anything (its sanitize_preprocessors, as the
+course configures them: course.grading.steps) runs here, outside any learner code, and the
+integrity findings so far (deleted, renamed, duplicated or edited grade cells, stripped metadata,
+invalid JSON) become flags or per-notebook errors.
 """
 
 from __future__ import annotations
@@ -15,25 +15,18 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
-from nbgrader.preprocessors import (
-    CheckCellMetadata,
-    ClearOutput,
-    DeduplicateIds,
-    OverwriteCells,
-    OverwriteKernelspec,
-)
 
 from ..config import GradingLimits
 from ..nbgrader_app import course_config, gradebook, run_memo, shared_gradebook
-from ..notebooks import NotebookError, nbgrader_meta, read_notebook
+from ..notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
 from ..submit import too_big
 from .fingerprint import fingerprint
 from .shared_steps import shared_step
+from .steps import sanitize_steps
 from .verdicts import partial_credit_cells
 
 log = logging.getLogger(__name__)
 
-SANITIZE = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
 INVALID_JSON = "the submitted notebook is not valid notebook JSON, so it could not be run"
 NOT_SUBMITTED = "this notebook was not submitted"
 
@@ -72,8 +65,9 @@ def _read_source_info(root: Path, level: str) -> dict[str, dict]:
             solutions = {c.name for c in nb.solution_cells}
             sources = {c.name: {"cell_type": c.cell_type, "locked": bool(c.locked), "checksum": c.checksum}
                        for c in nb.source_cells}
-            tests = {name for name in graded if name not in solutions and
-                     sources.get(name, {}).get("cell_type") == "code"}
+            tests = {name for name in graded if is_test(
+                graded=True, solution=name in solutions,
+                cell_type=sources.get(name, {}).get("cell_type", ""))}
             released, partial = _released(root / "release" / level / f"{nb.name}.ipynb")
             info[nb.name] = {"graded": graded, "tasks": tasks, "solutions": solutions,
                              "sources": sources, "tests": tests, "released": released,
@@ -176,7 +170,7 @@ def sanitize(nb: NotebookNode, resources: dict, config) -> NotebookNode:  # noqa
 
     def run(cfg) -> NotebookNode:  # noqa: ANN001
         work, res = copy.deepcopy(nb), copy.deepcopy(resources)
-        for cls in SANITIZE:
+        for cls in sanitize_steps(cfg):
             work, res = shared_step(cls)(config=cfg, log=quiet)(work, res)
         return work
 

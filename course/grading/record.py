@@ -1,7 +1,7 @@
 """Coordinator side, after execution: the only writer of scores to the gradebook.
 
-Scores come from nbgrader's own post-execution steps (IgnorePattern, LimitOutput, SaveAutoGrades,
-AssignLatePenalties, CheckCellMetadata) applied to the executed JSON merged into the prepared
+Scores come from nbgrader's own post-execution steps (its autograde_preprocessors without Execute,
+as the course configures them: course.grading.steps) applied to the executed JSON merged into the prepared
 notebook (only outputs are taken from the sandbox: sources and metadata stay the grader's). A
 regrade replaces the previous result completely: every autograded score is reset first, then
 integrity flags and notebooks that could not run are zeroed. The executed notebooks and
@@ -10,33 +10,25 @@ grading.json go to autograded/<learner>/<level>/ in one rename.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import shutil
 import threading
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat import NotebookNode
-from nbgrader.api import MissingEntry, TaskCell
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    IgnorePattern,
-    LimitOutput,
-    SaveAutoGrades,
-)
+from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
+from ..coursedir import GradingRecord, autograded, new_staging, swap_in
+from ..gradebook import is_manual
 from ..nbgrader_app import course_config, gradebook, one_transaction, shared_gradebook
 from .prepare import NOT_SUBMITTED, _Quiet
 from .result import JobResult
 from .scores import level_results
 from .shared_steps import shared_step
+from .steps import scoring_steps
 from .verdicts import not_run as not_run_notebook
 from .verdicts import settle, unscorable
 
@@ -44,8 +36,6 @@ log = logging.getLogger(__name__)
 # nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.
 warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.api")
 
-POST = (IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
-        CheckCellMetadata)
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 #: One process writes the gradebook at a time (SQLite); other processes wait on SQLite's lock.
 _DB_LOCK = threading.Lock()
@@ -70,10 +60,6 @@ def _merge(prepared: NotebookNode, executed: NotebookNode) -> NotebookNode:
     return prepared
 
 
-def _is_manual(grade) -> bool:  # noqa: ANN001 -- an nbgrader Grade
-    return isinstance(grade.cell, TaskCell) or grade.cell.cell_type == "markdown"
-
-
 def _reset_grades(root: Path, level: str, learner: str, submitted_at: str | None) -> None:
     with gradebook(root) as gb:
         gb.update_or_create_student(learner)
@@ -82,7 +68,7 @@ def _reset_grades(root: Path, level: str, learner: str, submitted_at: str | None
         for nb_sub in submission.notebooks:
             for grade in nb_sub.grades:
                 grade.auto_score = None
-                if _is_manual(grade):
+                if is_manual(grade):
                     grade.needs_manual_grade = True  # a person grades (or re-checks) it
                 else:
                     grade.manual_score = None
@@ -116,27 +102,12 @@ def _zero(root: Path, level: str, learner: str, not_run: list[str], flags: list[
         gb.db.commit()
 
 
-def _swap_in(staging: Path, dest: Path) -> None:
-    old = dest.parent / f".{dest.name}.old-{os.getpid()}-{threading.get_ident()}"
-    if dest.exists():
-        dest.rename(old)
-    staging.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def clean_stale(root: Path, level: str, learner: str) -> None:
-    """Leftovers of a killed run for this learner (call with the learner's lock held)."""
-    folder = root / "autograded" / learner
-    for stale in [*folder.glob(f".{level}.staging-*"), *folder.glob(f".{level}.old-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
-
-
 def _score(nb: NotebookNode, name: str, level: str, learner: str, config, db_url: str) -> NotebookNode:  # noqa: ANN001
     """nbgrader's post-execution steps on one settled notebook (they write its scores)."""
     quiet = _Quiet(logging.getLogger("course.grading.nbgrader"), {})
     resources = {"nbgrader": {"notebook": name, "assignment": level, "student": learner,
                               "db_url": db_url}}
-    for cls in POST:
+    for cls in scoring_steps(config):
         nb, resources = shared_step(cls)(config=config, log=quiet)(nb, resources)
     return nb
 
@@ -178,11 +149,7 @@ def _record(root: Path, job: dict, output: dict, book) -> JobResult:  # noqa: AN
                                               errors[name])
     partial = {n: set(ids) for n, ids in job.get("partial_credit", {}).items()}
 
-    folder = root / "autograded" / learner
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = folder / f".{level}.staging-{os.getpid()}-{threading.get_ident()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    staging = new_staging(root, learner, level)
     with _DB_LOCK, one_transaction(book):
         _reset_grades(root, level, learner, job.get("submitted_at"))
         for name, nb in sorted(executed.items()):
@@ -199,19 +166,19 @@ def _record(root: Path, job: dict, output: dict, book) -> JobResult:  # noqa: AN
             nbformat.write(nb, staging / f"{name}.ipynb")
         _zero(root, level, learner, not_run, flags)
     fatal = {n: m for n, m in errors.items() if n in not_run and m != NOT_SUBMITTED}
-    record = {
-        "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "seconds": round(float(output.get("seconds", 0.0)), 3),
-        "flags": flags,
-        "errors": errors,
-        "isolation": output.get("isolation", []),
-        "missing": output.get("missing", []),
-        "submitted_at": job.get("submitted_at"),
-    }
-    if job.get("fingerprint") and not fatal:  # a job that failed is graded again by the next run
-        record["fingerprint"] = job["fingerprint"]
-    (staging / "grading.json").write_text(json.dumps(record, indent=1))
-    _swap_in(staging, folder / level)
+    record = GradingRecord(
+        graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        seconds=round(float(output.get("seconds", 0.0)), 3),
+        flags=tuple(flags),
+        errors=errors,
+        isolation=tuple(output.get("isolation") or ()),
+        missing=tuple(output.get("missing") or ()),
+        submitted_at=job.get("submitted_at"),
+        # a job with a notebook that failed to run is graded again by the next run
+        fingerprint=None if fatal else job.get("fingerprint"),
+    )
+    record.write(staging)
+    swap_in(staging, autograded(root, learner, level))
     reason = "; ".join(f"{n}: {m}" for n, m in sorted(fatal.items()))
-    return JobResult(learner, level, ok=not fatal, reason=reason, seconds=record["seconds"],
+    return JobResult(learner, level, ok=not fatal, reason=reason, seconds=record.seconds,
                      criteria=level_results(root, level, learner), flags=flags, errors=errors)

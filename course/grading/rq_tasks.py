@@ -45,7 +45,10 @@ def send_reply(connection: Redis, reply: dict[str, Any], **message: Any) -> None
         pipe.execute()
 
 
-def _run(func: Any, payload: dict, reply: dict) -> dict:
+def run_task(func: Any, payload: dict, reply: dict) -> dict:
+    """Run `func(payload)` for the coordinator that sent it and reply with its output (JSON);
+    skipped, with a reply saying so, when that coordinator is gone. Every task goes through it
+    (the test-only tasks in tests/rq_tasks.py too)."""
     connection = _connection()
     if reply.get("alive") and not connection.exists(reply["alive"]):
         # the coordinator that enqueued this job is gone (a rerun enqueues its own jobs)
@@ -67,28 +70,7 @@ def grade(payload: dict, reply: dict, isolation: str = "sandbox") -> dict:
     """
     from .engine import execute_job
 
-    return _run(lambda job: execute_job(job, sandbox=isolation), payload, reply)
-
-
-def echo(payload: dict, reply: dict) -> dict:
-    """A trivial job (tests, and the coordinator's ceiling in bench/distributed.py).
-
-    Returns `payload["output"]` after sleeping `payload.get("sleep", 0)` seconds.
-    """
-    def work(data: dict) -> Any:
-        time.sleep(float(data.get("sleep", 0)))
-        return data.get("output")
-
-    return _run(work, payload, reply)
-
-
-def replay(payload: dict, reply: dict, output: dict) -> dict:
-    """A trivial grading job: returns a canned executed output without running anything.
-
-    bench/distributed.py measures the coordinator's own ceiling with it (the coordinator still
-    prepares, enqueues and records every job for real).
-    """
-    return _run(lambda _job: output, payload, reply)
+    return run_task(lambda job: execute_job(job, sandbox=isolation), payload, reply)
 
 
 def report_failure(job: Any, connection: Redis, exc_type: Any, exc_value: Any, _tb: Any) -> None:

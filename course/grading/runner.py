@@ -1,44 +1,30 @@
 """Cohort grading: a pool of workers, each job prepared, executed in the sandbox and recorded.
 
 Never two jobs of one learner at once: in this run the scheduler skips a busy learner, and across
-runs (two `course grade` at once) a lock file per learner in autograded/.locks/ serializes them.
+runs (two `course grade` at once) a lock file per learner in autograded/.locks/ serializes them
+(course.coursedir.learner_lock).
 A job that fails in any way becomes that learner's result with the reason; the others go on.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
+from ..coursedir import GradingRecord, clean_stale, learner_lock, submitted
 from ..nbgrader_app import shared_gradebook
 from ..processes import kill_children
 from .execute import execute_job
 from .prepare import prepare_job
-from .record import clean_stale, record_job
+from .record import record_job
 from .result import JobResult
 from .sandbox import Sandbox, open_sandbox, resolve_mode
-from .scores import grading_record
 
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def learner_lock(root: Path, learner: str) -> Iterator[None]:
-    """Hold the learner's lock file (blocks while another run grades this learner)."""
-    folder = Path(root) / "autograded" / ".locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{learner}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_job(root: Path, level: str, learner: str, sandbox: Sandbox | str = "sandbox",
@@ -67,10 +53,10 @@ def run_job(root: Path, level: str, learner: str, sandbox: Sandbox | str = "sand
 
 def expected_seconds(root: Path, learner: str, level: str) -> float:
     """How long a job will take: its last grading time, else its submission's size as a proxy."""
-    record = grading_record(Path(root), level, learner)
-    if isinstance(record.get("seconds"), int | float) and record["seconds"] > 0:
-        return float(record["seconds"])
-    folder = Path(root) / "submitted" / learner / level
+    record = GradingRecord.read(Path(root), learner, level, quiet=True)
+    if record.seconds > 0:
+        return record.seconds
+    folder = submitted(root, learner, level)
     size = sum(p.stat().st_size for p in folder.glob("*.ipynb")) if folder.is_dir() else 0
     return size / 10_000  # about 1 s per 10 kB of notebook, only the order matters
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from nbgrader.api import MissingEntry, TaskCell
-
 from .. import criteria
-from ..nbgrader_app import gradebook
+from ..coursedir import GradingRecord, autograded
+from ..gradebook import submission
 from ..notebooks import NotebookError, grade_cells, read_notebook, secret_lines
 from ..preprocessors.test_outputs import failure_message
 
 HIDDEN_MESSAGE = "a hidden check failed (its message quoted test code, so it is not shown)"
+
+
+
+def passes(score: float, max_score: float) -> bool:
+    """The pass rule of a criterion, used by grading and by every report: all of its points."""
+    return max_score > 0 and score >= max_score
 
 
 @dataclass
@@ -30,7 +34,7 @@ class CriterionResult:
 
     @property
     def passed(self) -> bool:
-        return not self.manual and self.score >= self.max_score > 0
+        return not self.manual and passes(self.score, self.max_score)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -58,46 +62,34 @@ def _messages(path: Path) -> dict[str, str | None]:
     return messages
 
 
-def grading_record(root: Path, level: str, learner: str) -> dict:
-    """autograded/<learner>/<level>/grading.json: flags, errors and timing of the last grading."""
-    path = root / "autograded" / learner / level / "grading.json"
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def level_results(root: Path, level: str, learner: str) -> list[CriterionResult]:
+def level_results(root: Path, level: str, learner: str,
+                  record: GradingRecord | None = None) -> list[CriterionResult]:
     """Every graded cell of one learner's level, in notebook order (empty if never graded).
 
     A criterion zeroed by an integrity flag carries the flag's message; a notebook that could not
-    run gives its error as the message of each of its criteria.
+    run gives its error as the message of each of its criteria. `record`: the level's grading
+    record when the caller has read it already.
     """
     results = []
-    record = grading_record(root, level, learner)
+    if record is None:
+        record = GradingRecord.read(root, learner, level, quiet=True)
     flagged = {(f.get("notebook"), f.get("criterion")): f.get("message")
-               for f in record.get("flags", []) if f.get("criterion")}
-    errors = record.get("errors", {})
-    with gradebook(root) as gb:
-        try:
-            submission = gb.find_submission(level, learner)
-        except MissingEntry:
-            return []
-        for nb_sub in sorted(submission.notebooks, key=lambda n: n.name):
-            messages = _messages(root / "autograded" / learner / level / f"{nb_sub.name}.ipynb")
-            if not messages and nb_sub.name in errors:
-                messages = {g.name: errors[nb_sub.name] for g in nb_sub.grades}
-            order = {gid: i for i, gid in enumerate(messages)}
-            for grade in sorted(nb_sub.grades, key=lambda g: order.get(g.name, len(order))):
-                # Written answers (markdown) and task cells are graded by a person in formgrader.
-                manual = (isinstance(grade.cell, TaskCell) or grade.cell.cell_type == "markdown")
-                results.append(CriterionResult(
-                    id=grade.name, notebook=f"{level}/{nb_sub.name}",
-                    score=float(grade.score or 0.0), max_score=float(grade.max_score or 0.0),
-                    manual=manual, needs_manual_grade=bool(grade.needs_manual_grade),
-                    message=flagged.get((nb_sub.name, grade.name)) or (
-                        None if (grade.score or 0) >= (grade.max_score or 0)
-                        else messages.get(grade.name)),
-                ))
+               for f in record.flags if f.get("criterion")}
+    errors = record.errors
+    sub = submission(root, level, learner)
+    if sub is None:
+        return []
+    for name, grades in sorted(sub.notebooks.items()):
+        messages = _messages(autograded(root, learner, level) / f"{name}.ipynb")
+        if not messages and name in errors:
+            messages = {g.name: errors[name] for g in grades}
+        order = {gid: i for i, gid in enumerate(messages)}
+        for grade in sorted(grades, key=lambda g: order.get(g.name, len(order))):
+            results.append(CriterionResult(
+                id=grade.name, notebook=f"{level}/{name}", score=grade.score,
+                max_score=grade.max_score, manual=grade.manual,
+                needs_manual_grade=grade.needs_manual_grade,
+                message=flagged.get((name, grade.name)) or (
+                    None if grade.score >= grade.max_score else messages.get(grade.name)),
+            ))
     return results

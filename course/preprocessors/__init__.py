@@ -1,6 +1,7 @@
 """nbgrader preprocessors of the course, one transform per module, registered in nbgrader_config.py."""
 
 from .hidden_tests import ClearHiddenTestSource, RemoveHiddenTestEchoes
+from .learner_html import SanitizeLearnerHtml
 from .mark_scheme import ClearMarkSchemeUnlessAllowed
 from .test_outputs import SanitizeTestOutputs
 
@@ -8,5 +9,6 @@ __all__ = [
     "ClearHiddenTestSource",
     "ClearMarkSchemeUnlessAllowed",
     "RemoveHiddenTestEchoes",
+    "SanitizeLearnerHtml",
     "SanitizeTestOutputs",
 ]

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from .. import criteria
 from ..config import LEVELS
 from .model import FAILED, PASSED, Learner
-from .placement import NOT_YET, Placement, place
+from .placement import MASTERED, NOT_YET, REACHED, Placement, place
 
 #: Score bands of the distributions, aligned with the placement thresholds (70 % and 85 %).
 BANDS: tuple[tuple[str, float, float], ...] = (
-    ("0–49 %", 0.0, 50.0), ("50–69 %", 50.0, 70.0), ("70–84 %", 70.0, 85.0),
-    ("85–100 %", 85.0, 100.01),
+    ("0–49 %", 0.0, 50.0), (f"50–{REACHED - 1:g} %", 50.0, REACHED),
+    (f"{REACHED:g}–{MASTERED - 1:g} %", REACHED, MASTERED), (f"{MASTERED:g}–100 %", MASTERED, 100.01),
 )
 HELP_BELOW = 50.0  # a level under this percent asks for an instructor's attention
 

@@ -12,10 +12,8 @@ import csv
 import io
 from pathlib import Path
 
-from nbgrader.api import MissingEntry
-
 from .. import criteria
-from ..nbgrader_app import gradebook
+from ..gradebook import export_rows
 from .model import AWAITING, Learner
 
 #: The columns of `nbgrader export` (CsvExportPlugin), in its order.
@@ -33,25 +31,7 @@ def _text(value) -> str:
 
 def nbgrader_rows(root: Path) -> list[dict[str, str]]:
     """One row per (assignment, student) of the gradebook, as `nbgrader export` writes them."""
-    rows = []
-    with gradebook(root) as gb:
-        for assignment in sorted(gb.assignments, key=lambda a: a.name):
-            for student in sorted(gb.students, key=lambda s: s.id):
-                row = {"assignment": assignment.name, "duedate": assignment.duedate,
-                       "student_id": student.id, "last_name": student.last_name,
-                       "first_name": student.first_name, "email": student.email,
-                       "max_score": assignment.max_score}
-                try:
-                    sub = gb.find_submission(assignment.name, student.id)
-                except MissingEntry:
-                    row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
-                else:
-                    penalty = sub.late_submission_penalty or 0.0
-                    row.update(timestamp=sub.timestamp, raw_score=sub.score,
-                               late_submission_penalty=penalty,
-                               score=max(0.0, (sub.score or 0.0) - penalty))
-                rows.append({k: _text(v) for k, v in row.items()})
-    return rows
+    return [{k: _text(v) for k, v in row.items()} for row in export_rows(root)]
 
 
 def criterion_columns(learners: list[Learner]) -> list[str]:

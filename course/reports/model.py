@@ -9,19 +9,14 @@ nbgrader scored 0 itself counts as graded.
 
 from __future__ import annotations
 
-import json
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbgrader.api import MissingEntry
-
 from .. import criteria, roster
 from ..config import LEVELS
-from ..grading.scores import level_results
-from ..nbgrader_app import gradebook
-
-log = logging.getLogger(__name__)
+from ..coursedir import Flag, GradingRecord, autograded
+from ..gradebook import submission
+from ..grading.scores import level_results, passes
 
 PASSED, FAILED, AWAITING = "passed", "failed", "awaiting"
 MARKS = {PASSED: "✅", FAILED: "❌", AWAITING: "⏳"}
@@ -68,7 +63,7 @@ class LevelResult:
     level: str
     graded_at: str
     notebooks: tuple[NotebookResult, ...]
-    flags: tuple[dict, ...] = ()
+    flags: tuple[Flag, ...] = ()
     errors: tuple[tuple[str, str], ...] = ()
     submitted_at: str = ""  # when it was handed in (UTC, ISO 8601), "" when unknown
     due: str = ""  # the level's due date for this learner (extension included), "" when none
@@ -133,7 +128,7 @@ def make_row(result, comment: str | None = None, manual_score: float | None = No
     manual = bool(result.manual)
     if manual and result.needs_manual_grade and manual_score is None:
         status = AWAITING
-    elif result.max_score > 0 and result.score >= result.max_score:
+    elif passes(result.score, result.max_score):
         status = PASSED
     else:
         status = FAILED
@@ -152,19 +147,6 @@ def make_row(result, comment: str | None = None, manual_score: float | None = No
         comment=(comment or "").strip() or None,
         seed=known.seed if known else "",
     )
-
-
-def read_grading_record(root: Path, learner: str, level: str) -> dict:
-    """autograded/<learner>/<level>/grading.json written by the grader, or {} when there is none."""
-    path = root / "autograded" / learner / level / "grading.json"
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        log.warning("ignoring unreadable %s: %s", path, exc)
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -186,33 +168,23 @@ def _utc(when) -> str:
 
 def _formgrader_data(root: Path, level: str, learner: str) -> _Submission:
     """The submission's time, due date, late penalty and formgrader's comments and manual scores."""
-    comments, manual = {}, {}
-    with gradebook(root) as gb:
-        try:
-            submission = gb.find_submission(level, learner)
-        except MissingEntry:
-            return _Submission()
-        stamp = submission.timestamp.isoformat() if submission.timestamp else ""
-        when = _utc(submission.timestamp)
-        due = _utc(submission.duedate)
-        penalty = float(submission.late_submission_penalty or 0.0)
-        for nb in submission.notebooks:
-            for comment in nb.comments:
-                if comment.manual_comment:
-                    comments[comment.name] = comment.manual_comment
-            for grade in nb.grades:
-                if grade.manual_score is not None:
-                    manual[grade.name] = float(grade.manual_score)
-    return _Submission(when, stamp, due, penalty, comments, manual)
+    sub = submission(root, level, learner)
+    if sub is None:
+        return _Submission()
+    stamp = sub.timestamp.isoformat() if sub.timestamp else ""
+    manual = {g.name: g.manual_score for grades in sub.notebooks.values() for g in grades
+              if g.manual_score is not None}
+    return _Submission(_utc(sub.timestamp), stamp, _utc(sub.duedate), sub.late_penalty,
+                       dict(sub.comments), manual)
 
 
 def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
     """The learner's graded level, or None when it was never graded."""
-    if not (root / "autograded" / learner / level).is_dir():
+    if not autograded(root, learner, level).is_dir():
         return None
-    results = level_results(root, level, learner)
-    record = read_grading_record(root, learner, level)
-    errors = record.get("errors") or {}
+    record = GradingRecord.read(root, learner, level)
+    results = level_results(root, level, learner, record)
+    errors = record.errors
     if not results and not errors:
         return None
     sub = _formgrader_data(root, level, learner)
@@ -227,9 +199,8 @@ def gather_level(root: Path, learner: str, level: str) -> LevelResult | None:
         NotebookResult(name, tuple(rows), str(errors[name]) if name in errors else None)
         for name, rows in sorted(by_notebook.items())
     )
-    flags = tuple(f for f in record.get("flags") or [] if isinstance(f, dict))
-    return LevelResult(level=level, graded_at=str(record.get("graded_at") or stamp),
-                       notebooks=notebooks, flags=flags,
+    return LevelResult(level=level, graded_at=record.graded_at or stamp,
+                       notebooks=notebooks, flags=record.flags,
                        errors=tuple(sorted((str(k), str(v)) for k, v in errors.items())),
                        submitted_at=sub.timestamp, due=sub.due, penalty=sub.penalty)
 

@@ -21,13 +21,26 @@ CATEGORY_TITLES: dict[str, str] = {
     "innovation": "Innovation & Growth",
 }
 
+#: The placement thresholds (course spec, section 5), the only place they are written: a level
+#: is reached at REACHED percent, and mastered (which the next stage needs too) at MASTERED.
+#: The cohort's score bands and the charts' dashed lines are drawn from them.
+REACHED = 70.0
+MASTERED = 85.0
+THRESHOLDS: tuple[float, float] = (REACHED, MASTERED)
+
 #: (stage, conditions): each condition is (level, minimum percent), in the spec's order.
 STAGES: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = (
-    ("Junior-ready", (("level1", 70.0),)),
-    ("Mid-ready", (("level1", 85.0), ("level2", 70.0))),
-    ("Senior-ready", (("level2", 85.0), ("level3", 70.0))),
+    ("Junior-ready", (("level1", REACHED),)),
+    ("Mid-ready", (("level1", MASTERED), ("level2", REACHED))),
+    ("Senior-ready", (("level2", MASTERED), ("level3", REACHED))),
 )
 NOT_YET = "Not yet Junior-ready"
+
+
+def rule() -> tuple[str, ...]:
+    """The placement rule in words, one sentence part per stage ("Junior-ready when level1 ≥ 70 %")."""
+    return tuple(f"{stage} when " + " and ".join(f"{level} ≥ {minimum:g} %" for level, minimum in conditions)
+                 for stage, conditions in STAGES)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from .cohort import group_file
 from .history import by_level
 from .model import FAILED, CriterionRow, Learner
 from .placement import CATEGORY_TITLES, skill_profile
+from .placement import rule as placement_rule
 
 LEVEL_TITLES = {"level1": "Level 1 (Junior)", "level2": "Level 2 (Mid)", "level3": "Level 3 (Senior)"}
 
@@ -50,11 +51,7 @@ _ICONS = {
 
 def icon(status: str) -> Markup:
     """A small status icon drawn in SVG (emoji fonts are not on every machine); aria-hidden."""
-    color, path = _ICONS[status]
-    return Markup(f'<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">'
-                  f'<circle cx="12" cy="12" r="11" fill="{color}"/>'
-                  f'<path d="{path}" stroke="#fff" stroke-width="2.6" fill="none" '
-                  f'stroke-linecap="round" stroke-linejoin="round"/></svg>')
+    return charts.icon(*_ICONS[status])
 
 
 def plain_title(title: str) -> str:
@@ -168,7 +165,8 @@ def render_learner(person: Learner, history: list[dict], feedback_dir: Path, *,
     return _env().get_template("learner.html").render(
         d=data, person=person, profile_chart=profile_chart, links=links,
         history_chart=_history_chart(history, "history") if history else None,
-        history_rows=history, category_titles=CATEGORY_TITLES, failed=FAILED)
+        history_rows=history, category_titles=CATEGORY_TITLES, failed=FAILED,
+        placement_rule=placement_rule())
 
 
 def _cohort_context(learners: list[Learner], *, prefix: str) -> dict:

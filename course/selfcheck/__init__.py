@@ -21,7 +21,7 @@ from typing import Any
 
 from course import criteria
 
-from . import progress, view
+from . import progress, shell, view
 from .errors import NotWrittenYet, SelfCheckFailed
 from .hints import EXTRA_HINTS, hint_levels
 from .registry import Checker, checker, checkers_of
@@ -46,14 +46,18 @@ def disabled() -> bool:
 def check(criterion_id: str, *objects: Any, **named: Any) -> None:
     """Run the visible checks of a criterion on your functions or classes and show the result."""
     if disabled():
-        view.show(f"self-check of {criterion_id} skipped: grading runs the hidden tests instead",
-                  f"<i>self-check of {criterion_id} skipped: grading runs the hidden tests instead</i>")
+        view.show(view.skipped_text(criterion_id), view.skipped_html(criterion_id))
         return
-    try:
-        caller = sys._getframe(1).f_globals
-    except (AttributeError, ValueError):
-        caller = None
-    result = run(criterion_id, *objects, namespace=caller, **named)
+    namespace = shell.user_namespace()
+    if namespace is None:
+        # Outside IPython (a plain `python` script or REPL, the tests) there is no user
+        # namespace: the learner's names are the globals of the module that called check(),
+        # one frame up (no walk of the stack).
+        try:
+            namespace = sys._getframe(1).f_globals
+        except (AttributeError, ValueError):  # a Python without frames
+            namespace = None
+    result = run(criterion_id, *objects, namespace=namespace, **named)
     if result.status in ("passed", "failed", "not written"):
         progress.record_check(criterion_id, result.passed)
     view.show(view.result_text(result), view.result_html(result))
@@ -65,8 +69,7 @@ def hint(criterion_id: str, level: int | None = None) -> None:
         levels = hint_levels(criterion_id)
     except KeyError:
         ids = ", ".join(c.id for c in criteria.CRITERIA)
-        view.show(f"⚠️ there is no criterion {criterion_id!r}; the ids are: {ids}",
-                  f"⚠️ there is no criterion <code>{criterion_id!r}</code>")
+        view.show(view.unknown_text(criterion_id, ids), view.unknown_html(criterion_id))
         return
     if level is None:
         level = min(progress.hints_seen(criterion_id) + 1, len(levels))

@@ -1,11 +1,21 @@
-"""Showing self-check results and hints: HTML in Jupyter, plain text anywhere else."""
+"""Showing self-check results and hints: HTML in Jupyter, plain text anywhere else.
+
+The HTML comes from the Jinja macros of templates/view.html.j2 (autoescaped: every criterion id,
+title, message and hint is text).
+"""
 
 from __future__ import annotations
 
+import functools
 import html
 import sys
 from dataclasses import dataclass
+from typing import Any
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import shell
 from .runner import FAILED, NOT_WRITTEN, PASSED, CheckResult
 
 _STYLE = {  # status: (mark, border colour, background)
@@ -39,25 +49,29 @@ def result_text(result: CheckResult) -> str:
     return f"{mark} {result.criterion}: {result.message}{tail}"
 
 
-def _box(mark: str, colour: str, background: str, head: str, body: str) -> str:
-    return (f'<div class="course-selfcheck" style="border-left:4px solid {colour};'
-            f'background:{background};padding:6px 10px;margin:4px 0;font-family:sans-serif;'
-            f'color:#1b1b1b;">{mark} {head}{body}</div>')
+def _escape_as_before(value: Any) -> Any:
+    """Text escaped by html.escape (quotes as &#x27; and &quot;, as these views always wrote them),
+    marked safe so that autoescape leaves it; anything else goes to autoescape unchanged."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(html.escape(value))
+    return value
+
+
+@functools.cache
+def _macros() -> Any:
+    """The macros of templates/view.html.j2 (autoescaped), loaded once."""
+    env = Environment(loader=PackageLoader("course.selfcheck", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      finalize=_escape_as_before)
+    return env.get_template("view.html.j2").module
 
 
 def result_html(result: CheckResult) -> str:
     mark, colour, background = _STYLE.get(result.status, _OTHER)
-    crit = html.escape(result.criterion)
-    title = f' <span style="color:#555">({html.escape(result.title)})</span>' if result.title else ""
     if result.status == PASSED:
-        head = (f"<b>visible checks passed</b> for <code>{crit}</code>{title} — the hidden tests "
-                "run when you grade (<code>course check</code>)")
-        return _box(mark, colour, background, head, "")
-    body = f'<div style="margin-top:4px">{html.escape(result.message)}</div>'
-    if result.status == FAILED:
-        body += (f'<div style="margin-top:4px;color:#555">Stuck? <code>hint({crit!r})</code> '
-                 "gives a hint, more specific each time.</div>").replace("&#x27;", "'")
-    return _box(mark, colour, background, f"<b><code>{crit}</code></b>{title}", body)
+        return str(_macros().passed(mark, colour, background, result.criterion, result.title))
+    return str(_macros().not_passed(mark, colour, background, result.criterion, result.title,
+                                    result.message, result.status == FAILED))
 
 
 def hint_text(h: HintView) -> str:
@@ -67,30 +81,28 @@ def hint_text(h: HintView) -> str:
 
 
 def hint_html(h: HintView) -> str:
-    more = ("That was the last hint; if you cloned the course, the reference is in "
-            "<code>source/</code>." if h.is_last else
-            f"Call <code>hint('{html.escape(h.criterion)}')</code> again for a more specific one.")
-    head = (f"<b>Hint {h.level} of {h.levels}</b> for <code>{html.escape(h.criterion)}</code> "
-            f'<span style="color:#555">({html.escape(h.title)})</span>')
-    body = (f'<div style="margin-top:4px">{html.escape(h.text)}</div>'
-            f'<div style="margin-top:4px;color:#555">{more}</div>')
-    return _box("💡", "#1565c0", "#e8f1fb", head, body)
+    return str(_macros().hint(h))
 
 
-def _in_kernel() -> bool:
-    shell = sys.modules.get("IPython")
-    if shell is None:
-        return False
-    try:
-        ip = shell.get_ipython()
-    except Exception:  # noqa: BLE001 -- any doubt: plain text
-        return False
-    return ip is not None and getattr(ip, "kernel", None) is not None
+def skipped_text(criterion_id: str) -> str:
+    return f"self-check of {criterion_id} skipped: grading runs the hidden tests instead"
+
+
+def skipped_html(criterion_id: str) -> str:
+    return str(_macros().skipped(criterion_id))
+
+
+def unknown_text(criterion_id: str, ids: str) -> str:
+    return f"⚠️ there is no criterion {criterion_id!r}; the ids are: {ids}"
+
+
+def unknown_html(criterion_id: str) -> str:
+    return str(_macros().unknown(criterion_id))
 
 
 def show(text: str, html_text: str) -> None:
     """Display HTML (with a text fallback) in a Jupyter kernel, print the text elsewhere."""
-    if _in_kernel():
+    if shell.in_kernel():
         from IPython.display import display
 
         display({"text/html": html_text, "text/plain": text}, raw=True)
