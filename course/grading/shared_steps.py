@@ -10,7 +10,7 @@ differs: the cell-by-cell work is nbgrader's own methods, and the steps' configu
 as to nbgrader's classes. Outside a shared gradebook they are nbgrader's steps unchanged.
 
 CheckCellMetadata runs with nbgrader's metadata schema compiled once (nbgrader's validator
-checks the schema itself again for every cell: a third of the coordinator's time per job).
+checks the schema itself again for every cell: about a quarter of a real job's time).
 """
 
 from __future__ import annotations
