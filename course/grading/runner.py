@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..coursedir import GradingRecord, clean_stale, learner_lock, submitted
+from ..nbgrader_app import shared_gradebook
 from ..processes import kill_children
 from .execute import execute_job
 from .prepare import prepare_job
@@ -98,7 +99,7 @@ def grade(root: Path, pairs: list[tuple[str, str]],
             done.set()
 
     def _work() -> None:
-        with open_sandbox(mode) as box:
+        with open_sandbox(mode) as box, shared_gradebook(root):
             while (item := take()) is not None:
                 index, (learner, level) = item
                 log.info("grading %s %s", learner, level)
