@@ -34,7 +34,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.grading.rq_queue import Coordinator, connect  # noqa: E402
+from course.grading.backends.rq.queue import Coordinator, connect  # noqa: E402
 from course.services import redis_url  # noqa: E402
 from course.submit import submit  # noqa: E402
 from tests.conftest import run_course  # noqa: E402
@@ -104,7 +104,7 @@ def grade_local(course: Path, pairs: list[tuple[str, str]]) -> tuple[float, dict
 
 
 def grade_on_workers(course: Path, pairs, url: str, n_workers: int) -> tuple[float, dict, object]:
-    from course.grading.distributed import grade_rq
+    from course.grading.backends.rq.coordinator import grade_rq
 
     queue = f"bench-{n_workers}-{os.getpid()}"
     procs = start_workers(url, queue, n_workers)
@@ -165,9 +165,9 @@ def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
     (`canned`, else the level executed once here in the sandbox); the coordinator prepares,
     enqueues, receives and records each of `n_jobs` learners as in real grading.
     """
-    from course.grading import engine
-    from course.grading.coordinator_pool import pool_size
-    from course.grading.distributed import grade_rq
+    from course import grading as engine
+    from course.grading.backends.rq.coordinator import grade_rq
+    from course.grading.backends.rq.pool import pool_size
 
     if db_url:
         os.environ["COURSE_DB_URL"] = db_url

@@ -135,7 +135,7 @@ class GradingRecord:
     isolation: tuple[str, ...] = ()  # the limits that were in force
     missing: tuple[str, ...] = ()  # the limits that could not be enforced
     submitted_at: str | None = None  # when the graded attempt was handed in
-    #: What grading read (course.grading.fingerprint); None when a notebook failed to run.
+    #: What grading read (course.grading.prepare.fingerprint); None when a notebook failed to run.
     fingerprint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from course.grading import engine, shared_steps
-from course.grading import record as record_mod
-from course.grading.fingerprint import fingerprint, split_unchanged
+from course import grading as engine
+from course.grading.prepare.fingerprint import fingerprint, split_unchanged
+from course.grading.record import write as record_mod
+from course.grading.steps import shared as shared_steps
 from course.nbgrader_app import gradebook, shared_gradebook
 from course.submit import submit
 
@@ -193,7 +194,7 @@ def test_grade_skips_unchanged_pairs_and_force_regrades(tmp_path):
 
 
 def test_a_pool_of_processes_records_the_same_rows(cohort, tmp_path):
-    from course.grading.coordinator_pool import CoordinatorPool, pool_size
+    from course.grading.backends.rq.pool import CoordinatorPool, pool_size
 
     course, outputs = cohort
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"

@@ -24,8 +24,8 @@ import pytest
 from nbformat import v4
 
 from course.config import GradingLimits
-from course.grading import sandbox as sandbox_mod
-from course.grading.execute import execute_job
+from course.grading.sandbox import host as sandbox_mod
+from course.grading.sandbox.execute import execute_job
 
 pytestmark = pytest.mark.skipif(
     not (sandbox_mod.sandbox_available() and os.geteuid() == 0),

@@ -1,7 +1,7 @@
 """Coordinator side, before execution: a learner's submission as a JSON-able job.
 
 What nbgrader's Autograde does before it executes anything (its sanitize_preprocessors, as the
-course configures them: course.grading.steps) runs here, outside any learner code, and the
+course configures them: course.grading.steps.lists) runs here, outside any learner code, and the
 integrity findings so far (deleted, renamed, duplicated or edited grade cells, stripped metadata,
 invalid JSON) become flags or per-notebook errors.
 """
@@ -16,14 +16,14 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from ..config import GradingLimits
-from ..nbgrader_app import course_config, gradebook, run_memo, shared_gradebook
-from ..notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
-from ..submit import too_big
-from .fingerprint import fingerprint
-from .shared_steps import shared_step
-from .steps import sanitize_steps
-from .verdicts import partial_credit_cells
+from course.config import GradingLimits
+from course.grading.prepare.fingerprint import fingerprint
+from course.grading.record.verdicts import partial_credit_cells
+from course.grading.steps.lists import sanitize_steps
+from course.grading.steps.shared import shared_step
+from course.nbgrader_app import course_config, gradebook, run_memo, shared_gradebook
+from course.notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
+from course.submit import too_big
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
-from .result import JobResult
+from course.grading.job import JobResult
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,8 @@ def pool_size(n_jobs: int, processes: int | None = None) -> int:
 
 
 def _start(root: str, db_url: str) -> None:
-    from ..config import gradebook_url
-    from ..nbgrader_app import shared_gradebook
+    from course.config import gradebook_url
+    from course.nbgrader_app import shared_gradebook
 
     # Ctrl-C is the coordinator's to handle: it stops taking results and waits for these.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -51,8 +51,8 @@ def _start(root: str, db_url: str) -> None:
 
 def prepare_locked(root: Path, level: str, learner: str) -> dict:
     """prepare_job with the learner's lock held and a killed run's leftovers removed."""
-    from ..coursedir import clean_stale, learner_lock
-    from .prepare import prepare_job
+    from course.coursedir import clean_stale, learner_lock
+    from course.grading.prepare.job import prepare_job
 
     with learner_lock(root, learner):
         clean_stale(Path(root), level, learner)
@@ -61,8 +61,8 @@ def prepare_locked(root: Path, level: str, learner: str) -> dict:
 
 def record_locked(root: Path, job: dict, output: dict) -> JobResult:
     """record_job with the learner's lock held."""
-    from ..coursedir import learner_lock
-    from .record import record_job
+    from course.coursedir import learner_lock
+    from course.grading.record.write import record_job
 
     with learner_lock(root, job["learner"]):
         return record_job(root, job, output)
@@ -76,7 +76,7 @@ class CoordinatorPool:
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
         if processes:
-            from ..config import load_config
+            from course.config import load_config
 
             url = load_config(self.root).CourseDirectory.db_url
             # spawn: the coordinator holds threads and sockets (Redis, the gradebook) a fork would copy

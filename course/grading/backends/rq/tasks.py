@@ -1,4 +1,4 @@
-"""What an RQ worker runs for the coordinator (course.grading.rq_queue): functions named by string.
+"""What an RQ worker runs for the coordinator (course.grading.backends.rq.queue): functions named by string.
 
 Each task gets a JSON payload and a `reply` address, and pushes its JSON output to the
 coordinator's reply list before returning. RQ itself stores only a small receipt: the output
@@ -31,7 +31,7 @@ def _connection() -> Redis:
 
     job = get_current_job()
     if job is None:
-        raise RuntimeError("course.grading.rq_tasks functions run inside an RQ worker only")
+        raise RuntimeError("course.grading.backends.rq.tasks functions run inside an RQ worker only")
     return job.connection
 
 
@@ -68,7 +68,7 @@ def grade(payload: dict, reply: dict, isolation: str = "sandbox") -> dict:
     isolation: "sandbox" (bubblewrap, the job fails where it cannot run) or "best" (the
     instructor accepted process limits only where this worker has no sandbox).
     """
-    from .engine import execute_job
+    from course.grading.sandbox.execute import execute_job
 
     return run_task(lambda job: execute_job(job, sandbox=isolation), payload, reply)
 

@@ -2,7 +2,7 @@
 
 The coordinator (this process) prepares each (learner, level) job from the course folder, sends it
 as JSON through Redis to a `course worker`, which runs the notebooks in the same sandbox as local
-grading (course.grading.engine.execute_job) and sends the executed notebooks back as JSON. The
+grading (course.grading.execute_job) and sends the executed notebooks back as JSON. The
 coordinator records each result with record_job: it stays the only writer of the gradebook and of
 autograded/. Workers need no course folder and no database.
 """
@@ -16,15 +16,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..config import CourseError, grading_limits
-from ..nbgrader_app import shared_gradebook
-from ..notebooks import source_notebooks
-from .coordinator_pool import CoordinatorPool, pool_size
-from .rq_queue import QUEUE_NAME, Coordinator, WorkItem, connect
+from course.config import CourseError, grading_limits
+from course.grading.backends.rq.pool import CoordinatorPool, pool_size
+from course.grading.backends.rq.queue import QUEUE_NAME, Coordinator, WorkItem, connect
+from course.nbgrader_app import shared_gradebook
+from course.notebooks import source_notebooks
 
 log = logging.getLogger(__name__)
 
-GRADE_TASK = "course.grading.rq_tasks.grade"
+GRADE_TASK = "course.grading.backends.rq.tasks.grade"
 #: Seconds RQ allows beyond the engine's own wall-clock limits before it kills a job.
 TIMEOUT_MARGIN_S = 180
 
@@ -47,12 +47,12 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
     `progress(result)` is called once per pair, as results are recorded, like local grading.
     `task` and `task_options` name what the workers run (the benchmark's trivial task).
     `processes`: how many processes prepare and record jobs (default one per CPU; none for a
-    handful of jobs: course.grading.coordinator_pool).
+    handful of jobs: course.grading.backends.rq.pool).
     """
     import redis
     from rq import Worker
 
-    from . import engine
+    from course import grading as engine
 
     root = Path(root)
     try:
@@ -84,7 +84,7 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
 
     def items() -> Iterator[WorkItem]:
         # Longest jobs first (as local grading does): RQ hands them out in this order.
-        from .runner import expected_seconds
+        from course.grading.backends.local import expected_seconds
 
         ordered = sorted(pairs, key=lambda pair: -expected_seconds(root, *pair))
         for learner, level, job in pool.prepared(ordered, ahead=2 * pool.processes + 2):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .scores import CriterionResult
+from course.grading.record.scores import CriterionResult
 
 
 @dataclass

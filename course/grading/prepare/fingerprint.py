@@ -20,10 +20,9 @@ from pathlib import Path
 import nbgrader
 
 import course
-
-from ..config import CONFIG_FILE, load_config
-from ..coursedir import GradingRecord
-from ..nbgrader_app import gradebook, run_memo
+from course.config import CONFIG_FILE, load_config
+from course.coursedir import GradingRecord
+from course.nbgrader_app import gradebook, run_memo
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from nbgrader.preprocessors import (
 )
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
-from ..nbgrader_app import shared_book
+from course.nbgrader_app import shared_book
 
 Resources = dict
 

