@@ -12,6 +12,7 @@ import copy
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbformat import NotebookNode
@@ -24,6 +25,9 @@ from course.grading.steps.shared import shared_step
 from course.nbgrader_app import course_config, gradebook, run_memo, shared_gradebook
 from course.notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
 from course.submit import too_big
+
+if TYPE_CHECKING:
+    from course.grading.job import Job
 
 log = logging.getLogger(__name__)
 
@@ -193,18 +197,18 @@ def _submitted_at(folder: Path) -> str | None:
     return None
 
 
-def prepare_job(root: Path, level: str, learner: str) -> dict:
+def prepare_job(root: Path, level: str, learner: str) -> Job:
     """The job for one (learner, level): sanitized notebooks, limits, flags and errors so far."""
     root = Path(root)
     with shared_gradebook(root):
         return _prepare(root, level, learner)
 
 
-def _prepare(root: Path, level: str, learner: str) -> dict:
+def _prepare(root: Path, level: str, learner: str) -> Job:
     config = course_config(root)
     db_url = config.CourseDirectory.db_url
     folder = root / "submitted" / learner / level
-    job: dict = {
+    job: Job = {
         "version": 1, "level": level, "learner": learner,
         "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "submitted_at": _submitted_at(folder),

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SAWarning
 
 from course.coursedir import GradingRecord, autograded, new_staging, swap_in
 from course.gradebook import is_manual
-from course.grading.job import JobResult
+from course.grading.job import Answer, Job, JobResult
 from course.grading.prepare.job import NOT_SUBMITTED, _Quiet
 from course.grading.record.scores import level_results
 from course.grading.record.verdicts import not_run as not_run_notebook
@@ -112,7 +112,7 @@ def _score(nb: NotebookNode, name: str, level: str, learner: str, config, db_url
     return nb
 
 
-def record_job(root: Path, job: dict, output: dict) -> JobResult:
+def record_job(root: Path, job: Job, output: Answer) -> JobResult:
     """Write the executed notebooks, scores and grading.json of one job; the JobResult.
 
     Every gradebook change of the job is one database transaction, committed before the

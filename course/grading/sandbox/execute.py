@@ -18,8 +18,12 @@ import threading
 import time
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from course.grading.sandbox.host import Sandbox, open_sandbox
+
+if TYPE_CHECKING:
+    from course.grading.job import Answer, Job
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +106,7 @@ def _fail_all(names: list[str], message: str, seconds: float, applied: list[str]
             "seconds": seconds, "isolation": applied, "failed": True}
 
 
-def execute_job(job: dict, *, sandbox: Sandbox | str = "sandbox") -> dict:
+def execute_job(job: Job, *, sandbox: Sandbox | str = "sandbox") -> Answer:
     """Execute the job's notebooks; {notebooks, errors, flags, seconds, isolation} as plain JSON data.
 
     `sandbox` is a Sandbox (a worker slot's), or a mode ("sandbox", "limits", "best") for a one-off.
