@@ -255,7 +255,9 @@ def _mount_points(paths: list[Path]) -> list[str]:
 
 def _read_only_paths() -> list[Path]:
     """The Python installation, the venv and the course package (for an editable install)."""
-    package = Path(__file__).resolve().parents[1]  # course/
+    import course
+
+    package = Path(course.__file__).resolve().parent  # course/
     wanted = [Path(sys.base_prefix), Path(sys.prefix), package]
     paths: list[Path] = []
     for p in wanted:
