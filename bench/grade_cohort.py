@@ -62,9 +62,10 @@ def make_course(dest: Path, repo: Path = REPO) -> Path:
 
 
 def baseline_ref() -> str:
-    """The commit before the two-kernel executor (course/grading/sandbox/inside/launcher.py) was added."""
+    """The commit before the two-kernel executor was added (as course/grading/launcher.py, before
+    the grading folder was regrouped)."""
     added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--",
-                            "course/grading/sandbox/inside/launcher.py"], cwd=REPO, capture_output=True,
+                            "course/grading/launcher.py"], cwd=REPO, capture_output=True,
                            text=True, check=True).stdout.split()
     return f"{added[-1]}^" if added else "HEAD"
 
