@@ -13,17 +13,20 @@
 The embedded Redis and SQLite are used (add --postgres to measure the ceiling on a throw-away
 PostgreSQL too). Figures on a shared 2-core machine are inflated by whatever else runs.
 Usage: .venv/bin/python bench/distributed.py [--learners 8] [--trivial 200] [--postgres]
+       [--course-level level1]   (also the ceiling on a real level, on SQLite and PostgreSQL)
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -31,7 +34,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.grading.rq_queue import Coordinator, connect  # noqa: E402
+from course.grading.backends.rq.queue import Coordinator, connect  # noqa: E402
 from course.services import redis_url  # noqa: E402
 from course.submit import submit  # noqa: E402
 from tests.conftest import run_course  # noqa: E402
@@ -101,7 +104,7 @@ def grade_local(course: Path, pairs: list[tuple[str, str]]) -> tuple[float, dict
 
 
 def grade_on_workers(course: Path, pairs, url: str, n_workers: int) -> tuple[float, dict, object]:
-    from course.grading.distributed import grade_rq
+    from course.grading.backends.rq.coordinator import grade_rq
 
     queue = f"bench-{n_workers}-{os.getpid()}"
     procs = start_workers(url, queue, n_workers)
@@ -131,16 +134,40 @@ def reference_answer(course: Path, folder: Path, level: str) -> None:
                        folder / release_nb.name)
 
 
-def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
-            level: str = "level1", answer=tiny_answer) -> tuple[float, float, float]:  # noqa: ANN001
-    """(results recorded per busy second, per wall second, seconds one real execution took)
-    of grade_rq with trivial jobs.
+@dataclass
+class Ceiling:
+    """One run of grade_rq on trivial jobs: what the coordinator side sustained."""
 
-    The workers (2) return a canned executed level at once; the coordinator prepares,
+    jobs: int
+    wall_s: float  # grade_rq from its start to the last result recorded
+    busy_s: float  # the coordinator thread's own work (not waiting for replies)
+    cpu_s: float  # CPU of the coordinator process and of its preparing/recording processes
+    processes: int
+    canned: dict
+
+    @property
+    def rate(self) -> float:
+        return self.jobs / self.wall_s
+
+    def line(self, label: str) -> str:
+        cpu_ms = 1000 * self.cpu_s / self.jobs
+        where = (f"{self.processes} recording processes" if self.processes
+                 else "recorded in the coordinator's thread")
+        return (f"   {label}: {self.rate:6.1f} results recorded per second ({where}; the "
+                f"coordinator thread alone {self.jobs / self.busy_s:.0f}/s; {cpu_ms:.0f} ms of "
+                f"coordinator CPU per result = {1000 / cpu_ms:.0f}/s per core)")
+
+
+def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
+            level: str = "level1", answer=tiny_answer,  # noqa: ANN001
+            canned: dict | None = None, processes: int | None = None) -> Ceiling:
+    """grade_rq with trivial jobs: the workers (2) return a canned executed level at once
+    (`canned`, else the level executed once here in the sandbox); the coordinator prepares,
     enqueues, receives and records each of `n_jobs` learners as in real grading.
     """
-    from course.grading import engine
-    from course.grading.distributed import grade_rq
+    from course import grading as engine
+    from course.grading.backends.rq.coordinator import grade_rq
+    from course.grading.backends.rq.pool import pool_size
 
     if db_url:
         os.environ["COURSE_DB_URL"] = db_url
@@ -152,21 +179,52 @@ def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
     for learner, level in pairs:
         if not (course / "submitted" / learner / level).is_dir():
             submit(course, level, learner, folder)
-    canned = engine.execute_job(engine.prepare_job(course, level, pairs[0][0]), sandbox="best")
+    if canned is None:
+        canned = engine.execute_job(engine.prepare_job(course, level, pairs[0][0]),
+                                    sandbox="best")
     queue = f"bench-ceiling-{os.getpid()}"
     procs = start_workers(url, queue, 2)
     try:
         coordinator = Coordinator(connect(url), queue_name=queue, window=400)
-        results = grade_rq(course, pairs, url, coordinator=coordinator,
+        cpu = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        results = grade_rq(course, pairs, url, coordinator=coordinator, processes=processes,
                            task="tests.rq_tasks.replay", task_options={"output": canned})
+        wall = time.perf_counter() - started
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool has been reaped
+        cpu_s = (time.process_time() - cpu[0] + children.ru_utime - cpu[1].ru_utime
+                 + children.ru_stime - cpu[1].ru_stime)
     finally:
         stop_workers(procs)
         os.environ.pop("COURSE_DB_URL", None)
     assert all(r.ok and r.score == results[0].score > 0 for r in results), \
         [r.reason for r in results if not r.ok]
     stats = coordinator.stats
-    return (n_jobs / (stats.seconds - stats.idle_seconds), n_jobs / stats.seconds,
-            float(canned.get("seconds", 0.0)))
+    return Ceiling(n_jobs, wall, stats.seconds - stats.idle_seconds, cpu_s,
+                   pool_size(n_jobs, processes), canned)
+
+
+def real_ceilings(dest: Path, url: str, level: str, n_jobs: int, server,  # noqa: ANN001
+                  processes: int | None) -> float:
+    """The ceiling on a real course level (its reference solutions, executed once), on SQLite
+    and, with a PostgreSQL `server`, on PostgreSQL: the slower rate, which holds for both."""
+    from tests.conftest import make_course
+
+    def answer(c: Path, f: Path) -> None:
+        reference_answer(c, f, level)
+
+    real = make_course(dest / "course")
+    run_course(real, "init")
+    lite = ceiling(real, url, n_jobs, level=level, answer=answer, processes=processes)
+    print(lite.line(f"real {level}, SQLite    "))
+    print(f"   (executing {level}'s notebooks once in the sandbox took "
+          f"{float(lite.canned.get('seconds', 0.0)):.0f} s)")
+    if server is None:
+        return lite.rate
+    pg = ceiling(real, url, n_jobs, server.create_database("bench_real"), level=level,
+                 answer=answer, canned=lite.canned, processes=processes)
+    print(pg.line(f"real {level}, PostgreSQL"))
+    return min(lite.rate, pg.rate)
 
 
 def main() -> None:
@@ -177,6 +235,10 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also the ceiling on PostgreSQL")
     parser.add_argument("--course-level", metavar="LEVEL",
                         help="also the ceiling on a real course level (its reference solutions)")
+    parser.add_argument("--real-jobs", type=int, default=0,
+                        help="jobs of the real level's ceiling (default: a quarter of --trivial)")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="processes preparing and recording jobs (default: one per CPU)")
     args = parser.parse_args()
     url = redis_url()
     print(f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} "
@@ -196,34 +258,27 @@ def main() -> None:
             per_job.append(seconds * n / args.learners)
         job_s = statistics.mean(per_job)
         print(f"   one tiny job takes {job_s:.1f} s of a worker")
-        print(f"\n2. coordinator ceiling, {args.trivial} trivial jobs (canned executed notebook)")
-        rate, wall_rate, _ = ceiling(course, url, args.trivial)
-        print(f"   SQLite gradebook:     {rate:6.1f} results recorded per busy second "
-              f"({wall_rate:.1f}/s wall, 2 trivial workers)")
+        print("\n2. coordinator ceiling: trivial jobs (a canned executed level), 2 workers")
+        lite = ceiling(course, url, args.trivial, processes=args.processes)
+        print(lite.line("tiny, SQLite      "))
+        rate = lite.rate
+        server = None
         if args.postgres:
             from tests.postgres import start_postgres
 
             server = start_postgres()
-            try:
-                pg_rate, pg_wall, _ = ceiling(course, url, args.trivial,
-                                           server.create_database("bench"))
-            finally:
+        try:
+            if server is not None:
+                pg = ceiling(course, url, args.trivial, server.create_database("bench"),
+                             processes=args.processes)
+                print(pg.line("tiny, PostgreSQL  "))
+            if args.course_level:
+                rate = real_ceilings(Path(tmp) / "real", url, args.course_level,
+                                     args.real_jobs or max(20, args.trivial // 4), server,
+                                     args.processes)
+        finally:
+            if server is not None:
                 server.stop()
-            print(f"   PostgreSQL gradebook: {pg_rate:6.1f} results recorded per busy second "
-                  f"({pg_wall:.1f}/s wall)")
-        if args.course_level:
-            from tests.conftest import make_course
-
-            real = make_course(Path(tmp) / "real" / "course")
-            run_course(real, "init")
-            real_rate, real_wall, real_s = ceiling(real, url, max(20, args.trivial // 4),
-                                           level=args.course_level,
-                                           answer=lambda c, f: reference_answer(
-                                               c, f, args.course_level))
-            print(f"   real {args.course_level} (all its notebooks), SQLite: {real_rate:6.1f} "
-                  f"results recorded per busy second ({real_wall:.1f}/s wall); executing it "
-                  f"once in the sandbox took {real_s:.0f} s")
-            rate = real_rate  # the figure that holds for the real cohort
         source = f"real {args.course_level}" if args.course_level else "tiny fixture"
         print(f"\n3. what one coordinator can feed, at {rate:.1f} results/s ({source} ceiling)")
         print(f"   the tiny job ({job_s:.0f} s of a worker): up to {rate * job_s:6.0f} workers")

@@ -7,7 +7,7 @@ plain `nbgrader autograde` (serial), on one cohort, side by side in one run.
 Builds one level1 cohort (reference, partial, blank and broken work) in a course folder and
 grades copies of it with `nbgrader autograde level1` (one command) and with `course grade level1
 --workers N`. The same cohort is built a second time from the course as it was at REF (default:
-the commit before course/grading/launcher.py was added: one kernel per notebook, the in-process
+the commit before course/grading/sandbox/inside/launcher.py was added: one kernel per notebook, the in-process
 guard) and graded with that commit's own `course grade` (its code unpacked with `git archive`,
 run with this environment). Rounds alternate the order, so a change in the machine's load hits
 all three alike. Printed: each time, the separation's cost (new / before, target at most 1.15),
@@ -62,7 +62,8 @@ def make_course(dest: Path, repo: Path = REPO) -> Path:
 
 
 def baseline_ref() -> str:
-    """The commit before the two-kernel executor (course/grading/launcher.py) was added."""
+    """The commit before the two-kernel executor was added (as course/grading/launcher.py, before
+    the grading folder was regrouped)."""
     added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--",
                             "course/grading/launcher.py"], cwd=REPO, capture_output=True,
                            text=True, check=True).stdout.split()
@@ -131,7 +132,7 @@ def pure_execution(course: Path, learners: list[str], cell_timeout: int) -> floa
     restored by prepare_job) once, serially, with nbclient alone: no sandbox, no grading."""
     from nbclient import NotebookClient
 
-    from course.grading.engine import prepare_job
+    from course.grading.prepare.job import prepare_job
 
     total = 0.0
     for learner in learners:

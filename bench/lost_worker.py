@@ -9,7 +9,7 @@ reaches the coordinator:
 - RQ alone: a coordinator without its watch. RQ re-runs the job (rq.Retry) once its entry in the
   started registry has expired (the heartbeat interval + 60 s after the last heartbeat) and the
   surviving worker's maintenance (every 60 s in `course worker`) has run the abandoned-job cleanup.
-- our watch: the default coordinator (course.grading.rq_queue.WorkerWatch). It notices the worker
+- our watch: the default coordinator (course.grading.backends.rq.queue.WorkerWatch). It notices the worker
   silent after 3 heartbeats + 5 s and hands the job to that same cleanup at once.
 
 The embedded Redis is used. Usage: .venv/bin/python bench/lost_worker.py [--heartbeat 2] [--sleep 3]
@@ -33,7 +33,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.grading.rq_queue import Coordinator, WorkItem, connect  # noqa: E402
+from course.grading.backends.rq.queue import Coordinator, WorkItem, connect  # noqa: E402
 from course.services import redis_url  # noqa: E402
 
 TASK = "tests.rq_tasks.echo"  # a test-only task: the workers run in the repository

@@ -8,14 +8,14 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from . import scratch
-from .config import LEVELS, CourseError, check_learner_id, check_level, learner_home
-from .feedback import write_feedback
-from .gradebook import level_names
-from .grading import JobResult, grade
-from .notebooks import read_notebook, source_notebooks
-from .release import register_levels
-from .submit import submit
+from course import scratch
+from course.config import LEVELS, CourseError, check_learner_id, check_level, learner_home
+from course.feedback import write_feedback
+from course.gradebook import level_names
+from course.grading import JobResult, grade
+from course.notebooks import read_notebook, source_notebooks
+from course.release import register_levels
+from course.submit import submit
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def level_of(root: Path, notebook: Path, level: str | None = None) -> str:
 def ensure_registered(root: Path, level: str, *, again: bool = False) -> None:
     """Record the level in the gradebook if it is not there yet (or `again`, after a change),
     with the due date nbgrader_config.py gives it."""
-    from .schedule import apply_due_dates
+    from course.schedule import apply_due_dates
 
     if not again:
         again = level not in level_names(root)

@@ -364,9 +364,12 @@ _QUEUE_HELP = ("Redis of the RQ grading queue, e.g. redis://:PASSWORD@grader.exa
 @click.option("--stale-after", type=click.FloatRange(0.5), default=None,
               help="Seconds without a heartbeat after which a worker's job is given to another "
                    "(--backend rq; default: 3 of the worker's heartbeats + 5 s).")
+@click.option("--force", is_flag=True,
+              help="Grade every matching submission again, also those unchanged since they were "
+                   "graded (same submission, course notebooks, configuration and engine).")
 def grade(level: str | None, learner: str | None, workers: int | None,
           allow_reduced_isolation: bool, backend: str, queue_url: str | None,
-          db_url: str | None, queue_name: str, stale_after: float | None) -> None:
+          db_url: str | None, queue_name: str, stale_after: float | None, force: bool) -> None:
     """Autograde every submitted (learner, level), or only LEVEL / --learner, in a sandbox."""
     from .urls import check_db_url
 
@@ -380,8 +383,11 @@ def grade(level: str | None, learner: str | None, workers: int | None,
         run = api.grade(root=root, level=level, learner=learner, workers=workers,
                         allow_reduced_isolation=allow_reduced_isolation, backend=backend,
                         queue_url=queue_url, db_url=db_url, queue_name=queue_name,
-                        stale_after=stale_after, notebook_redis_url=_notebook_redis(),
+                        stale_after=stale_after, force=force, notebook_redis_url=_notebook_redis(),
                         progress=display)
+    if run.skipped:
+        _out().print(f"{len(run.skipped)} submission(s) unchanged since they were graded: "
+                     "skipped (--force grades them again)")
     results, failed = run.results, run.failed
     if failed:
         _fail(f"{len(failed)} of {len(results)} submission(s) could not be graded: "

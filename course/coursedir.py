@@ -135,11 +135,16 @@ class GradingRecord:
     isolation: tuple[str, ...] = ()  # the limits that were in force
     missing: tuple[str, ...] = ()  # the limits that could not be enforced
     submitted_at: str | None = None  # when the graded attempt was handed in
+    #: What grading read (course.grading.prepare.fingerprint); None when a notebook failed to run.
+    fingerprint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"graded_at": self.graded_at, "seconds": self.seconds, "flags": list(self.flags),
+        data = {"graded_at": self.graded_at, "seconds": self.seconds, "flags": list(self.flags),
                 "errors": dict(self.errors), "isolation": list(self.isolation),
                 "missing": list(self.missing), "submitted_at": self.submitted_at}
+        if self.fingerprint:
+            data["fingerprint"] = self.fingerprint
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GradingRecord:
@@ -157,6 +162,7 @@ class GradingRecord:
             isolation=tuple(listed("isolation")),
             missing=tuple(listed("missing")),
             submitted_at=str(data["submitted_at"]) if data.get("submitted_at") else None,
+            fingerprint=str(data["fingerprint"]) if data.get("fingerprint") else None,
         )
 
     @classmethod

@@ -4,7 +4,7 @@ The rest of the package asks this module in plain data (dataclasses, dicts of st
 never holds an nbgrader ORM object: which grades are manual, what a submission scored, what an
 instructor wrote in formgrader. nbgrader's own converters (`nbgrader_app.nbgrader_api`) still write
 through nbgrader, as they must; grading's recording step writes scores through nbgrader's
-SaveAutoGrades in `course.grading.record`.
+SaveAutoGrades in `course.grading.record.write`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nbgrader.api import Gradebook
 from nbgrader.apps.api import NbGraderAPI
@@ -148,24 +150,142 @@ def dispose_engines() -> None:
         _CHECKED.clear()
 
 
-@contextmanager
-def gradebook(root: Path) -> Iterator[Gradebook]:
-    """The course gradebook (the same database nbgrader and formgrader read).
-
-    A database that cannot be reached or opened is a CourseError naming it (password masked).
-    """
+def _open(root: Path, config: Config) -> Gradebook:
+    """A new Gradebook on the course database; a CourseError naming it when it cannot be opened."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from .urls import redact
 
     ensure_tools_on_path()
-    config = load_config(root)
     url = config.CourseDirectory.db_url
     try:
-        book = gradebook_at(url, config.CourseDirectory.course_id)
+        return gradebook_at(url, config.CourseDirectory.course_id)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         raise CourseError(f"cannot open the gradebook at {redact(url)}: "
                           f"{redact(reason[0]) if reason else type(exc).__name__}") from None
-    with book as gb:
+
+
+@dataclass
+class _Shared:
+    config: Config
+    book: Gradebook
+    memo: dict = field(default_factory=dict)
+
+
+#: root -> the Gradebook this thread shares while `shared_gradebook(root)` is open.
+_local = threading.local()
+
+
+def _shared(root: Path) -> _Shared | None:
+    return getattr(_local, "books", {}).get(Path(root).resolve())
+
+
+def course_config(root: Path) -> Config:
+    """The course's configuration: the shared run's copy while one is open, else read afresh."""
+    shared = _shared(root)
+    return shared.config if shared else load_config(root)
+
+
+def run_memo(root: Path) -> dict | None:
+    """A dict that lives as long as this thread's `shared_gradebook(root)`, for what a run reads
+    once (a level's cells); None outside one."""
+    shared = _shared(root)
+    return shared.memo if shared else None
+
+
+def shared_book(db_url: str) -> Gradebook | None:
+    """This thread's shared Gradebook on `db_url`, if `shared_gradebook` opened one."""
+    for shared in getattr(_local, "books", {}).values():
+        if shared.config.CourseDirectory.db_url == db_url:
+            return shared.book
+    return None
+
+
+def use_wal(book: Gradebook) -> None:
+    """Put a SQLite gradebook in WAL mode, once (the mode is stored in the database file).
+
+    Readers (formgrader, reports) then never wait for the grader's writes, nor it for them.
+    Left as it is when another connection holds the database (it is retried at the next run).
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    if book.engine.dialect.name != "sqlite" or book.engine.url.database in (None, "", ":memory:"):
+        return
+    try:
+        with book.engine.connect() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            if str(mode).lower() != "wal":
+                conn.execute(text("PRAGMA journal_mode=WAL"))
+                log.info("gradebook %s now in WAL mode", book.engine.url.database)
+    except OperationalError:
+        log.info("gradebook busy: WAL mode not set this time", exc_info=True)
+
+
+@contextmanager
+def shared_gradebook(root: Path) -> Iterator[Gradebook]:
+    """One Gradebook (and one reading of the configuration) for every gradebook(root) call of
+    this thread until the block ends, instead of one per call: a grading run opens it per thread.
+    """
+    key = Path(root).resolve()
+    books = _local.__dict__.setdefault("books", {})
+    if key in books:
+        yield books[key].book
+        return
+    config = load_config(root)
+    book = _open(root, config)
+    use_wal(book)
+    books[key] = _Shared(config, book)
+    try:
+        yield book
+    finally:
+        del books[key]
+        book.close()
+
+
+class _DeferredCommits:
+    """nbgrader's Gradebook commits after every change (some 64 times per graded level); inside
+    `one_transaction` a commit only sends the changes (a flush). Unlike a commit, a flush does not
+    expire what was loaded: a computed score read after its grades changed must be expired first
+    (`shared_steps.SharedAssignLatePenalties` does)."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    def commit(self) -> None:
+        self._session.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+@contextmanager
+def one_transaction(book: Gradebook) -> Iterator[Gradebook]:
+    """Every change made through `book` (nbgrader's own calls included) in one database transaction:
+    committed when the block ends, rolled back when it raises. Not reentrant."""
+    session = book.db
+    book.db = _DeferredCommits(session)
+    try:
+        yield book
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        book.db = session
+
+
+@contextmanager
+def gradebook(root: Path) -> Iterator[Gradebook]:
+    """The course gradebook (the same database nbgrader and formgrader read).
+
+    Inside `shared_gradebook(root)` (same thread) it is the shared one, left open. A database that
+    cannot be reached or opened is a CourseError naming it (password masked).
+    """
+    shared = _shared(root)
+    if shared is not None:
+        yield shared.book
+        return
+    with _open(root, load_config(root)) as gb:
         yield gb

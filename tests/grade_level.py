@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.grading.scores import level_results
+from course.grading.record.scores import level_results
 from course.notebooks import source_notebooks
 from course.samples import learner_notebook
 

@@ -115,7 +115,7 @@ def run_cells(nb: NotebookNode, only: set[str] | None = None) -> Outcome:
     sys.modules["__learner__"] = module
     cloudpickle.register_pickle_by_value(module)
     try:
-        # As in grading (course/grading/execute.py): the notebook's self-check cells do nothing.
+        # As in grading (course/grading/sandbox/execute.py): the notebook's self-check cells do nothing.
         with mock.patch.dict(os.environ, {"COURSE_SELFCHECK": "off"}):
             return _run_cells_in(module.__dict__, nb, only)
     finally:

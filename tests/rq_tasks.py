@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from course.grading.rq_tasks import run_task
+from course.grading.backends.rq.tasks import run_task
 
 
 def echo(payload: dict, reply: dict) -> dict:

@@ -96,7 +96,7 @@ def test_bad_input_raises_one_course_error_and_changes_nothing(tiny, call, needl
 
 
 def test_the_queue_name_is_the_one_workers_listen_on():
-    from course.grading.rq_queue import QUEUE_NAME
+    from course.grading.backends.rq.queue import QUEUE_NAME
 
     assert api.QUEUE_NAME == QUEUE_NAME
 

@@ -335,8 +335,9 @@ def test_an_interrupted_grading_records_nothing_and_the_course_data_stays_as_it_
     tmp = course.parent / "tmp"
     job_started = lambda: any(p.name.startswith("course-grading-") and p.name != "course-grading-uids"  # noqa: E731
                               for p in (tmp.iterdir() if tmp.is_dir() else []))
-    rc, stderr, errors = _interrupt(course, ["grade", "level1", "--learner", "ok"], signal.SIGINT,
-                                    job_started)
+    # --force: "ok" is unchanged since it was graded, so a plain `course grade` would skip it
+    rc, stderr, errors = _interrupt(course, ["grade", "level1", "--learner", "ok", "--force"],
+                                    signal.SIGINT, job_started)
     assert rc == 130, stderr
     assert "Traceback" not in stderr and len(errors) == 1 and "interrupted" in errors[0], stderr
     assert snapshot(course) == before, "an interrupted grading changed the course data"

@@ -22,8 +22,8 @@ import nbformat
 import psutil
 import pytest
 
-from course.grading.rq_queue import Coordinator, WorkItem, connect
-from course.grading.sandbox import sandbox_available
+from course.grading.backends.rq.queue import Coordinator, WorkItem, connect
+from course.grading.sandbox.host import sandbox_available
 from course.services import redis_url
 from course.submit import submit
 
@@ -421,7 +421,7 @@ def _run_with_db(course: Path, db_url: str, *args: str) -> subprocess.CompletedP
 
 
 def test_a_grading_job_executed_twice_is_recorded_once(workers, tmp_path):
-    from course.grading.distributed import grade_rq
+    from course.grading.backends.rq.coordinator import grade_rq
 
     course = _tiny_cohort(tmp_path / "course", tmp_path / "w", ANSWERS)
     # Workers that heartbeat every 30 s look lost to a coordinator expecting one within 1 s, so

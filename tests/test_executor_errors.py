@@ -6,7 +6,7 @@ from __future__ import annotations
 from nbclient.exceptions import CellTimeoutError
 from nbformat import v4
 
-from course.grading.executor import NoReply, NotebookError, learner_safe_reason
+from course.grading.sandbox.inside.executor import NoReply, NotebookError, learner_safe_reason
 
 
 def test_nbclient_exceptions_reach_the_learner_without_the_cell_preview():

@@ -19,8 +19,8 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from course.config import CourseError, load_config
-from course.grading.prepare import sanitize
-from course.grading.steps import sanitize_steps, scoring_steps
+from course.grading.prepare.job import sanitize
+from course.grading.steps.lists import sanitize_steps, scoring_steps
 
 from .conftest import ROOT
 

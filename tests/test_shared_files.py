@@ -1,4 +1,4 @@
-"""course.grading.shared_files: tempfile's modes in the two kernels (in a child process each, since
+"""course.grading.sandbox.inside.shared_files: tempfile's modes in the two kernels (in a child process each, since
 it patches `tempfile` for the whole process)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 PROBE = r"""
 import json, os, stat, sys, tempfile
-from course.grading import shared_files
+from course.grading.sandbox.inside import shared_files
 os.umask(0o007)
 getattr(shared_files, sys.argv[1])()
 shared = os.environ["COURSE_SHARED_DIR"]

@@ -35,7 +35,7 @@ def main(workdir_arg: str) -> None:
     import cloudpickle
 
     from course.boundary import learner
-    from course.grading.shared_files import learner_setup
+    from course.grading.sandbox.inside.shared_files import learner_setup
     from course.testing._child import _register_shipped
 
     learner_setup()  # in grading: files the tests can read back, as in the learner's kernel

@@ -30,17 +30,17 @@ from pathlib import Path
 
 import nbformat
 
-from .. import scratch
-from ..config import CourseError, available_levels, is_scratch
-from ..feedback import write_feedback
-from ..gradebook import grade_by_hand
-from ..grading import JobResult, grade
-from ..init import init_course
-from ..notebooks import read_notebook
-from ..release import release
-from ..reports.build import record_history, write_all
-from ..samples import learner_notebook
-from ..submit import submit
+from course import scratch
+from course.config import CourseError, available_levels, is_scratch
+from course.feedback import write_feedback
+from course.gradebook import grade_by_hand
+from course.grading import JobResult, grade
+from course.init import init_course
+from course.notebooks import read_notebook
+from course.release import release
+from course.reports.build import record_history, write_all
+from course.samples import learner_notebook
+from course.submit import submit
 
 log = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import criteria, roster
-from ..config import LEVELS
-from ..coursedir import Flag, GradingRecord, autograded
-from ..gradebook import submission
-from ..grading.scores import level_results, passes
+from course import criteria, roster
+from course.config import LEVELS
+from course.coursedir import Flag, GradingRecord, autograded
+from course.gradebook import submission
+from course.grading.record.scores import level_results, passes
 
 PASSED, FAILED, AWAITING = "passed", "failed", "awaiting"
 MARKS = {PASSED: "✅", FAILED: "❌", AWAITING: "⏳"}
@@ -123,7 +123,7 @@ def percent(rows: list[CriterionRow]) -> float | None:
 
 
 def make_row(result, comment: str | None = None, manual_score: float | None = None) -> CriterionRow:
-    """A CriterionRow from a grading CriterionResult (course.grading.scores) and formgrader data."""
+    """A CriterionRow from a grading CriterionResult (course.grading.record.scores) and formgrader data."""
     known = criteria.BY_ID.get(result.id)
     manual = bool(result.manual)
     if manual and result.needs_manual_grade and manual_score is None:

@@ -146,7 +146,7 @@ def _outcome(workdir: Path) -> dict[str, Any]:
 def main(workdir_arg: str) -> None:
     """Run the pickled call in workdir_arg and leave result.json there; never returns."""
     workdir = Path(workdir_arg)
-    from course.grading.shared_files import learner_setup
+    from course.grading.sandbox.inside.shared_files import learner_setup
 
     learner_setup()  # in grading: temp files the tests can read, as in the learner's kernel
     outcome = _outcome(workdir)

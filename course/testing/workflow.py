@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from course.grading.shared_files import private_folder
+from course.grading.sandbox.inside.shared_files import private_folder
 from course.testing.asserts import check
 
 #: Status-check functions: a job or step whose `if` uses one drops the implicit `success()`.

@@ -20,8 +20,8 @@ import nbformat
 import pytest
 from nbgrader.utils import determine_grade
 
-from course.grading import sandbox as sandbox_mod
-from course.grading.scores import level_results
+from course.grading.record.scores import level_results
+from course.grading.sandbox import host as sandbox_mod
 from course.nbgrader_app import gradebook
 from course.notebooks import is_test_cell
 

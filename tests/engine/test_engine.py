@@ -23,8 +23,8 @@ import nbformat
 import pytest
 
 from course.config import CourseError
-from course.grading import sandbox as sandbox_mod
-from course.grading.scores import level_results
+from course.grading.record.scores import level_results
+from course.grading.sandbox import host as sandbox_mod
 from course.nbgrader_app import gradebook
 
 from ..conftest import ROOT

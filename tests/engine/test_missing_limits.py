@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from course.grading import sandbox
+from course.grading.sandbox import host as sandbox
 
 
 def test_without_root_every_uid_and_cgroup_limit_is_named(monkeypatch):

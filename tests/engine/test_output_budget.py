@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import nbformat
 
-from course.grading.executor import CellRunner, OutputBudget
+from course.grading.sandbox.inside.executor import CellRunner, OutputBudget
 
 
 def _msg(msg_type: str, content: dict) -> dict:

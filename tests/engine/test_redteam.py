@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.grading import sandbox as sandbox_mod
-from course.grading.scores import level_results
+from course.grading.record.scores import level_results
+from course.grading.sandbox import host as sandbox_mod
 from course.notebooks import is_test_cell
 
 from ..conftest import ROOT

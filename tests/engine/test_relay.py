@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from course.grading.relay import Relay, listen, peer_uid
+from course.grading.sandbox.inside.relay import Relay, listen, peer_uid
 
 
 def frame(body: bytes) -> bytes:

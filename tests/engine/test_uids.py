@@ -24,8 +24,8 @@ import pytest
 from nbformat import v4
 
 from course.config import GradingLimits
-from course.grading import sandbox as sandbox_mod
-from course.grading.execute import execute_job
+from course.grading.sandbox import host as sandbox_mod
+from course.grading.sandbox.execute import execute_job
 
 pytestmark = pytest.mark.skipif(
     not (sandbox_mod.sandbox_available() and os.geteuid() == 0),
@@ -173,7 +173,7 @@ def test_no_capability_is_left_to_the_launcher_to_hand_on():
 
 
 def test_shared_files_module_needs_only_the_standard_library():
-    source = Path(__file__).resolve().parents[2] / "course" / "grading" / "shared_files.py"
+    source = Path(__file__).resolve().parents[2] / "course" / "grading" / "sandbox" / "inside" / "shared_files.py"
     imports = [line.split()[1] for line in source.read_text().splitlines()
                if line.startswith(("import ", "from ")) and "__future__" not in line]
     assert set(imports) <= {"os", "stat", "tempfile", "collections.abc", "typing"}, imports

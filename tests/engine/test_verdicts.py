@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbgrader.utils import determine_grade
 
-from course.grading.verdicts import not_run, partial_credit_cells, settle, unscorable
+from course.grading.record.verdicts import not_run, partial_credit_cells, settle, unscorable
 
 
 def make_cell(gid: str = "t", points: float = 2, outputs: list | None = None,

@@ -198,7 +198,7 @@ LENT_SETATTR = {
 #    shared object whose constructor runs as the grader's uid, which reads the grader kernel's
 #    connection file and executes code in it (every later test cell passes, hidden tests copied).
 EVIL_SO = "".join((HERE / "evil_so.b64").read_text().split())
-#: Also run as the grader's uid: its ambient CAP_DAC_READ_SEARCH (course/grading/launcher.py,
+#: Also run as the grader's uid: its ambient CAP_DAC_READ_SEARCH (course/grading/sandbox/inside/launcher.py,
 #: kept by the grader kernel's children) allows open_by_handle_at, which opens the root of the
 #: host filesystem that /usr is mounted from (ext4 inode 2) and reads any file on it: here it
 #: lists every course folder (gradebook.db and source/) on the host and copies the hidden tests
@@ -323,7 +323,7 @@ for _name, _service in list(_services.LEARNER_SERVICES.items()):
     _services.LEARNER_SERVICES[_name] = _recording(_name, _service)"""
 
 # 5. An output that skips the per-cell cap: nbclient applies update_display_data to every output
-#    with that display_id without counting it (course/grading/executor.py CellRunner.output sees
+#    with that display_id without counting it (course/grading/sandbox/inside/executor.py CellRunner.output sees
 #    only new outputs). Ten tiny outputs, one 60 MB update: a 600 MB notebook; the executor dies.
 DISPLAY_UPDATE_FLOOD = """import time
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
-from course.grading.scores import level_results
+from course.grading.record.scores import level_results
 from course.samples import learner_notebook
 
 from ...conftest import ROOT, make_course, run_course

@@ -5,13 +5,13 @@ nbgrader's `autograde` runs `Autograde.sanitize_preprocessors` on a submission, 
 same two lists, as nbgrader_config.py sets them (nbgrader's defaults otherwise, so an nbgrader
 upgrade brings its new defaults with it), split around its own execution:
 
-- sanitize_steps: before execution, on the coordinator (course.grading.prepare);
-- scoring_steps: after execution, on the coordinator (course.grading.record).
+- sanitize_steps: before execution, on the coordinator (course.grading.prepare.job);
+- scoring_steps: after execution, on the coordinator (course.grading.record.write).
 
 What the course does differently from nbgrader, all of it here or named here:
 
 - nbgrader's Execute (any ExecutePreprocessor) is dropped from the lists: the sandbox
-  (course.grading.execute) runs the notebook instead, and only its outputs come back;
+  (course.grading.sandbox.execute) runs the notebook instead, and only its outputs come back;
 - OverwriteCells.add_missing_cells is on in nbgrader_config.py, so a deleted test cell is put back
   and still runs; when restoring fails (the cell before it is gone too), prepare.sanitize runs
   the sanitize steps again without it, and the missing criteria, already flagged, score zero;
@@ -29,7 +29,7 @@ from traitlets.config import Config
 from traitlets.config.loader import LazyConfigValue
 from traitlets.utils.importstring import import_item
 
-from ..config import CONFIG_FILE, CourseError
+from course.config import CONFIG_FILE, CourseError
 
 SANITIZE = "sanitize_preprocessors"
 SCORE = "autograde_preprocessors"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .. import criteria
-from ..coursedir import GradingRecord, autograded
-from ..gradebook import submission
-from ..notebooks import NotebookError, grade_cells, read_notebook, secret_lines
-from ..preprocessors.test_outputs import failure_message
+from course import criteria
+from course.coursedir import GradingRecord, autograded
+from course.gradebook import submission
+from course.notebooks import NotebookError, grade_cells, read_notebook, secret_lines
+from course.preprocessors.test_outputs import failure_message
 
 HIDDEN_MESSAGE = "a hidden check failed (its message quoted test code, so it is not shown)"
 

@@ -1,7 +1,7 @@
 """Coordinator side, after execution: the only writer of scores to the gradebook.
 
 Scores come from nbgrader's own post-execution steps (its autograde_preprocessors without Execute,
-as the course configures them: course.grading.steps) applied to the executed JSON merged into the prepared
+as the course configures them: course.grading.steps.lists) applied to the executed JSON merged into the prepared
 notebook (only outputs are taken from the sandbox: sources and metadata stay the grader's). A
 regrade replaces the previous result completely: every autograded score is reset first, then
 integrity flags and notebooks that could not run are zeroed. The executed notebooks and
@@ -21,16 +21,16 @@ from nbformat import NotebookNode
 from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from ..config import load_config
-from ..coursedir import GradingRecord, autograded, new_staging, swap_in
-from ..gradebook import is_manual
-from ..nbgrader_app import gradebook
-from .prepare import NOT_SUBMITTED, _Quiet
-from .result import JobResult
-from .scores import level_results
-from .steps import scoring_steps
-from .verdicts import not_run as not_run_notebook
-from .verdicts import settle, unscorable
+from course.coursedir import GradingRecord, autograded, new_staging, swap_in
+from course.gradebook import is_manual
+from course.grading.job import Answer, Job, JobResult
+from course.grading.prepare.job import NOT_SUBMITTED, _Quiet
+from course.grading.record.scores import level_results
+from course.grading.record.verdicts import not_run as not_run_notebook
+from course.grading.record.verdicts import settle, unscorable
+from course.grading.steps.lists import scoring_steps
+from course.grading.steps.shared import shared_step
+from course.nbgrader_app import course_config, gradebook, one_transaction, shared_gradebook
 
 log = logging.getLogger(__name__)
 # nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.
@@ -108,15 +108,24 @@ def _score(nb: NotebookNode, name: str, level: str, learner: str, config, db_url
     resources = {"nbgrader": {"notebook": name, "assignment": level, "student": learner,
                               "db_url": db_url}}
     for cls in scoring_steps(config):
-        nb, resources = cls(config=config, log=quiet)(nb, resources)
+        nb, resources = shared_step(cls)(config=config, log=quiet)(nb, resources)
     return nb
 
 
-def record_job(root: Path, job: dict, output: dict) -> JobResult:
-    """Write the executed notebooks, scores and grading.json of one job; the JobResult."""
+def record_job(root: Path, job: Job, output: Answer) -> JobResult:
+    """Write the executed notebooks, scores and grading.json of one job; the JobResult.
+
+    Every gradebook change of the job is one database transaction, committed before the
+    notebooks and grading.json are swapped in.
+    """
     root = Path(root)
+    with shared_gradebook(root) as book:
+        return _record(root, job, output, book)
+
+
+def _record(root: Path, job: dict, output: dict, book) -> JobResult:  # noqa: ANN001 -- a Gradebook
     level, learner = job["level"], job["learner"]
-    config = load_config(root)
+    config = course_config(root)
     db_url = config.CourseDirectory.db_url
     errors: dict[str, str] = {**job.get("errors", {}), **output.get("errors", {})}
     flags: list[dict] = [*job.get("flags", []), *output.get("flags", [])]
@@ -141,7 +150,7 @@ def record_job(root: Path, job: dict, output: dict) -> JobResult:
     partial = {n: set(ids) for n, ids in job.get("partial_credit", {}).items()}
 
     staging = new_staging(root, learner, level)
-    with _DB_LOCK:
+    with _DB_LOCK, one_transaction(book):
         _reset_grades(root, level, learner, job.get("submitted_at"))
         for name, nb in sorted(executed.items()):
             flags += settle(nb, name, partial=partial.get(name, set()), flags=flags)
@@ -156,6 +165,7 @@ def record_job(root: Path, job: dict, output: dict) -> JobResult:
                     log.warning("scoring %s %s %s failed again", learner, level, name, exc_info=True)
             nbformat.write(nb, staging / f"{name}.ipynb")
         _zero(root, level, learner, not_run, flags)
+    fatal = {n: m for n, m in errors.items() if n in not_run and m != NOT_SUBMITTED}
     record = GradingRecord(
         graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
         seconds=round(float(output.get("seconds", 0.0)), 3),
@@ -164,10 +174,11 @@ def record_job(root: Path, job: dict, output: dict) -> JobResult:
         isolation=tuple(output.get("isolation") or ()),
         missing=tuple(output.get("missing") or ()),
         submitted_at=job.get("submitted_at"),
+        # a job with a notebook that failed to run is graded again by the next run
+        fingerprint=None if fatal else job.get("fingerprint"),
     )
     record.write(staging)
     swap_in(staging, autograded(root, learner, level))
-    fatal = {n: m for n, m in errors.items() if n in not_run and m != NOT_SUBMITTED}
     reason = "; ".join(f"{n}: {m}" for n, m in sorted(fatal.items()))
     return JobResult(learner, level, ok=not fatal, reason=reason, seconds=record.seconds,
                      criteria=level_results(root, level, learner), flags=flags, errors=errors)

@@ -22,7 +22,7 @@ import math
 import nbformat
 from nbformat import NotebookNode
 
-from ..notebooks import is_test_cell, nbgrader_meta
+from course.notebooks import is_test_cell, nbgrader_meta
 
 PARTIAL_CREDIT_TAG = "partial-credit"
 

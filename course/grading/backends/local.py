@@ -15,13 +15,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..coursedir import GradingRecord, clean_stale, learner_lock, submitted
-from ..processes import kill_children
-from .execute import execute_job
-from .prepare import prepare_job
-from .record import record_job
-from .result import JobResult
-from .sandbox import Sandbox, open_sandbox, resolve_mode
+from course.coursedir import GradingRecord, clean_stale, learner_lock, submitted
+from course.grading.job import JobResult
+from course.grading.prepare.job import prepare_job
+from course.grading.record.write import record_job
+from course.grading.sandbox.execute import execute_job
+from course.grading.sandbox.host import Sandbox, open_sandbox, resolve_mode
+from course.nbgrader_app import shared_gradebook
+from course.processes import kill_children
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def grade(root: Path, pairs: list[tuple[str, str]],
             done.set()
 
     def _work() -> None:
-        with open_sandbox(mode) as box:
+        with open_sandbox(mode) as box, shared_gradebook(root):
             while (item := take()) is not None:
                 index, (learner, level) = item
                 log.info("grading %s %s", learner, level)

@@ -53,7 +53,7 @@ QUEUE_NAME = "course-grading"
 #: Field a `course worker` adds to its RQ worker hash: its heartbeat interval in seconds.
 HEARTBEAT_FIELD = "course_heartbeat"
 RQ_DEFAULT_HEARTBEAT_S = 30.0
-FAILURE_CALLBACK = "course.grading.rq_queue.retry_lost_workers_only"
+FAILURE_CALLBACK = "course.grading.backends.rq.queue.retry_lost_workers_only"
 #: A coordinator that has not refreshed its key for this long is gone (killed, machine down).
 #: It refreshes it at every enqueue, result and sweep.
 ALIVE_TTL_S = 600
@@ -66,7 +66,7 @@ _LOST = ("AbandonedJobError", "Work-horse terminated unexpectedly", "ShutDownImm
 @dataclass
 class WorkItem:
     key: str
-    func: str  # an importable task, e.g. "course.grading.rq_tasks.grade"
+    func: str  # an importable task, e.g. "course.grading.backends.rq.tasks.grade"
     payload: dict
     timeout: int  # seconds RQ lets one attempt run before killing it
     options: dict = field(default_factory=dict)  # further keyword arguments of the task

@@ -1,6 +1,6 @@
 """The sandbox's first process: the only one that may start processes as another uid.
 
-    python -I -m course.grading.launcher CONFIG_JSON ANSWER_FD
+    python -I -m course.grading.sandbox.inside.launcher CONFIG_JSON ANSWER_FD
 
 It starts the executor as the executor's uid, then serves the executor's requests on a private
 socket pair (one JSON object per line each way): make a notebook's fresh folders and start the
@@ -204,7 +204,7 @@ class Launcher:
         if self.uids is not None:
             # The role's uid, its group and the shared folder's group; switching uid clears
             # every capability (and no_new_privs keeps it so): the grader kernel reads learner
-            # files by their permissions only (course.grading.shared_files).
+            # files by their permissions only (course.grading.sandbox.inside.shared_files).
             uid, gid = self._ids(role)
             os.chown(path, uid, gid)
             os.chown(home / "tmp", uid, gid)
@@ -371,7 +371,7 @@ def main(argv: list[str]) -> int:
         kwargs = {"user": uid, "group": gid, "extra_groups": []}
     env = dict(config["env"], HOME=str(home), TMPDIR=str(home))
     executor = subprocess.Popen(
-        [config["python"], "-I", "-m", "course.grading.executor", str(jobdir), str(answer_fd),
+        [config["python"], "-I", "-m", "course.grading.sandbox.inside.executor", str(jobdir), str(answer_fd),
          str(theirs.fileno()),
          json.dumps({r: launcher.uids[r][0] for r in ROLES} if launcher.uids else None)],
         cwd=home, env=env, pass_fds=(answer_fd, theirs.fileno()), umask=0o077, **kwargs)

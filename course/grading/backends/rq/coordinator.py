@@ -2,7 +2,7 @@
 
 The coordinator (this process) prepares each (learner, level) job from the course folder, sends it
 as JSON through Redis to a `course worker`, which runs the notebooks in the same sandbox as local
-grading (course.grading.engine.execute_job) and sends the executed notebooks back as JSON. The
+grading (course.grading.execute_job) and sends the executed notebooks back as JSON. The
 coordinator records each result with record_job: it stays the only writer of the gradebook and of
 autograded/. Workers need no course folder and no database. The gradebook's engine is kept for the
 whole run by course.nbgrader_app.gradebook_engine, as for local grading.
@@ -11,17 +11,20 @@ whole run by course.nbgrader_app.gradebook_engine, as for local grading.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..config import CourseError, grading_limits
-from ..notebooks import source_notebooks
-from .rq_queue import QUEUE_NAME, Coordinator, WorkItem, connect
+from course.config import CourseError, grading_limits
+from course.grading.backends.rq.pool import CoordinatorPool, pool_size
+from course.grading.backends.rq.queue import QUEUE_NAME, Coordinator, WorkItem, connect
+from course.nbgrader_app import shared_gradebook
+from course.notebooks import source_notebooks
 
 log = logging.getLogger(__name__)
 
-GRADE_TASK = "course.grading.rq_tasks.grade"
+GRADE_TASK = "course.grading.backends.rq.tasks.grade"
 #: Seconds RQ allows beyond the engine's own wall-clock limits before it kills a job.
 TIMEOUT_MARGIN_S = 180
 
@@ -38,16 +41,18 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
              queue_name: str = QUEUE_NAME, stale_after: float | None = None,
              max_attempts: int = 3, window: int = 200,
              coordinator: Coordinator | None = None, task: str = GRADE_TASK,
-             task_options: dict | None = None) -> list:
+             task_options: dict | None = None, processes: int | None = None) -> list:
     """Grade each (learner, level) on RQ workers; the results in the order of `pairs`.
 
     `progress(result)` is called once per pair, as results are recorded, like local grading.
     `task` and `task_options` name what the workers run (the benchmark's trivial task).
+    `processes`: how many processes prepare and record jobs (default one per CPU; none for a
+    handful of jobs: course.grading.backends.rq.pool).
     """
     import redis
     from rq import Worker
 
-    from . import engine
+    from course import grading as engine
 
     root = Path(root)
     try:
@@ -64,10 +69,14 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
     timeouts = {level: job_timeout(root, level) for level in {lvl for _, lvl in pairs}}
     started = {pair: time.monotonic() for pair in pairs}
 
+    pool = CoordinatorPool(root, pool_size(len(pairs), processes))
+    report = threading.Lock()
+
     def done(result) -> None:  # noqa: ANN001 -- an engine JobResult
-        results[(result.learner, result.level)] = result
-        if progress:
-            progress(result)
+        with report:  # results come from the pool's thread too
+            results[(result.learner, result.level)] = result
+            if progress:
+                progress(result)
 
     def failed(learner: str, level: str, reason: str) -> None:
         done(engine.JobResult(learner, level, False, reason,
@@ -75,18 +84,15 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
 
     def items() -> Iterator[WorkItem]:
         # Longest jobs first (as local grading does): RQ hands them out in this order.
-        from .runner import expected_seconds
+        from course.grading.backends.local import expected_seconds
 
-        for learner, level in sorted(pairs, key=lambda pair: -expected_seconds(root, *pair)):
-            started[(learner, level)] = time.monotonic()
-            try:
-                with _learner_lock(root, learner):
-                    _clean_stale(root, level, learner)
-                    job = engine.prepare_job(root, level, learner)
-            except Exception as exc:
-                log.warning("preparing %s %s failed", learner, level, exc_info=True)
-                failed(learner, level, f"could not prepare the job: {type(exc).__name__}: {exc}")
+        ordered = sorted(pairs, key=lambda pair: -expected_seconds(root, *pair))
+        for learner, level, job in pool.prepared(ordered, ahead=2 * pool.processes + 2):
+            if isinstance(job, BaseException):
+                log.warning("preparing %s %s failed", learner, level, exc_info=job)
+                failed(learner, level, f"could not prepare the job: {type(job).__name__}: {job}")
                 continue
+            started[(learner, level)] = time.monotonic()
             yield WorkItem(f"{level}/{learner}", task, job, timeouts[level],
                            options=task_options if task_options is not None
                            else {"isolation": isolation})
@@ -94,22 +100,27 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
     def on_result(item: WorkItem, output: dict, meta: dict) -> None:
         job = item.payload
         learner, level = job["learner"], job["level"]
-        try:
-            with _learner_lock(root, learner):
-                result = engine.record_job(root, job, output)
-        except Exception as exc:
-            log.warning("recording %s %s failed", learner, level, exc_info=True)
-            failed(learner, level, f"could not record the result: {type(exc).__name__}: {exc}")
-            return
-        log.info("%s %s graded by %s (attempt %s)", learner, level, meta.get("worker"),
-                 meta.get("attempt"))
-        done(result)
+
+        def recorded(result, exc: BaseException | None) -> None:  # noqa: ANN001 -- a JobResult
+            if exc is not None:
+                log.warning("recording %s %s failed", learner, level, exc_info=exc)
+                failed(learner, level, f"could not record the result: {type(exc).__name__}: {exc}")
+                return
+            log.info("%s %s graded by %s (attempt %s)", learner, level, meta.get("worker"),
+                     meta.get("attempt"))
+            done(result)
+
+        pool.record(job, output, recorded)
 
     def on_failure(item: WorkItem, reason: str) -> None:
         failed(item.payload["learner"], item.payload["level"], reason)
 
     try:
-        stats = coordinator.run(items(), on_result, on_failure)
+        with shared_gradebook(root):
+            try:
+                stats = coordinator.run(items(), on_result, on_failure)
+            finally:
+                pool.close()  # every result handed on is recorded before this returns
     except redis.RedisError as exc:
         raise CourseError(f"lost Redis at {redis_url} after {len(results)} of {len(pairs)} "
                           f"result(s), which are recorded; run the same command again to complete "
@@ -120,16 +131,3 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
                     "none", stats.duplicates)
     log.info("distributed grading: %s", stats)
     return [results[pair] for pair in pairs]
-
-
-def _learner_lock(root: Path, learner: str):  # noqa: ANN202 -- a context manager
-    """The engine's per-learner lock (no two gradings of one learner's folder at once)."""
-    from ..coursedir import learner_lock
-
-    return learner_lock(root, learner)
-
-
-def _clean_stale(root: Path, level: str, learner: str) -> None:
-    from ..coursedir import clean_stale
-
-    clean_stale(root, level, learner)

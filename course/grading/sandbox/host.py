@@ -4,7 +4,7 @@ Modes:
 - "sandbox": bwrap (entered as root, so it can mount) builds a new root holding only the system
   (read-only), the Python installation and the course package (read-only) and the job's folder
   (a tmpfs); new pid, network (own loopback only), ipc and uts namespaces. Inside, the launcher
-  (course.grading.launcher) keeps only the capabilities it needs to start processes as other
+  (course.grading.sandbox.inside.launcher) keeps only the capabilities it needs to start processes as other
   uids, with no_new_privs, and starts the executor, the learner kernels, the grader kernels and the
   services they share (the embedded Redis) each as a uid of their own (four per worker slot, and
   a group for the folder the kernels share; RLIMIT_NPROC counts that job only). The
@@ -99,7 +99,7 @@ REDUCED_ISOLATION = (
 
 def resolve_mode(isolation: str) -> str:
     """"sandbox" or "limits"; a CourseError when the sandbox is required and cannot run."""
-    from ..config import CourseError
+    from course.config import CourseError
 
     if isolation not in MODES:
         raise ValueError(f"isolation must be one of {MODES}, not {isolation!r}")
@@ -255,7 +255,9 @@ def _mount_points(paths: list[Path]) -> list[str]:
 
 def _read_only_paths() -> list[Path]:
     """The Python installation, the venv and the course package (for an editable install)."""
-    package = Path(__file__).resolve().parents[1]  # course/
+    import course
+
+    package = Path(course.__file__).resolve().parent  # course/
     wanted = [Path(sys.base_prefix), Path(sys.prefix), package]
     paths: list[Path] = []
     for p in wanted:

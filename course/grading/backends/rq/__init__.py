@@ -1,0 +1,1 @@
+"""The RQ back-end: a coordinator that prepares and records, workers that execute."""

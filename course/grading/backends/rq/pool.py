@@ -1,0 +1,146 @@
+"""The coordinator's own work (preparing jobs, recording results) on several cores.
+
+Preparing a real level1 job (reading the submission, nbgrader's sanitizing steps) and recording
+its result (nbgrader's scoring steps, the gradebook transaction, the notebooks written) take
+tens of milliseconds of CPU each, almost all of it Python: in the coordinator's one thread they
+cap how many workers it can feed. `CoordinatorPool` runs both in worker processes, each with its
+own shared gradebook (one transaction per recorded job); the coordinator's thread only moves
+jobs between them and Redis. The learner lock is held in the process doing the work, as in local
+grading. SQLite (WAL) lets one process write at a time and the others wait for it; PostgreSQL
+takes the transactions side by side.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+
+from course.grading.job import JobResult
+
+log = logging.getLogger(__name__)
+
+#: Jobs per process below which the pool is not worth starting it (a process imports for ~1 s).
+MIN_JOBS_PER_PROCESS = 8
+_stack = ExitStack()
+
+
+def pool_size(n_jobs: int, processes: int | None = None) -> int:
+    """Processes for `n_jobs` jobs: one per CPU by default; 0 (work in this process) for few jobs."""
+    wanted = processes if processes is not None else (os.cpu_count() or 1)
+    size = min(wanted, n_jobs // MIN_JOBS_PER_PROCESS)
+    return size if size >= 2 else 0
+
+
+def _start(root: str, db_url: str) -> None:
+    from course.config import gradebook_url
+    from course.nbgrader_app import shared_gradebook
+
+    # Ctrl-C is the coordinator's to handle: it stops taking results and waits for these.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the coordinator's gradebook, however it was given to it (a parameter is not inherited)
+    _stack.enter_context(gradebook_url(Path(root), db_url))
+    _stack.enter_context(shared_gradebook(Path(root)))  # for this process's lifetime
+
+
+def prepare_locked(root: Path, level: str, learner: str) -> dict:
+    """prepare_job with the learner's lock held and a killed run's leftovers removed."""
+    from course.coursedir import clean_stale, learner_lock
+    from course.grading.prepare.job import prepare_job
+
+    with learner_lock(root, learner):
+        clean_stale(Path(root), level, learner)
+        return prepare_job(root, level, learner)
+
+
+def record_locked(root: Path, job: dict, output: dict) -> JobResult:
+    """record_job with the learner's lock held."""
+    from course.coursedir import learner_lock
+    from course.grading.record.write import record_job
+
+    with learner_lock(root, job["learner"]):
+        return record_job(root, job, output)
+
+
+class CoordinatorPool:
+    """prepare_locked and record_locked in `processes` processes (0: in this process, in order)."""
+
+    def __init__(self, root: Path, processes: int) -> None:
+        self.root = Path(root)
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        if processes:
+            from course.config import load_config
+
+            url = load_config(self.root).CourseDirectory.db_url
+            # spawn: the coordinator holds threads and sockets (Redis, the gradebook) a fork would copy
+            self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start, initargs=(str(self.root), url))
+
+    def prepared(self, pairs: Iterable[tuple[str, str]], ahead: int
+                 ) -> Iterator[tuple[str, str, dict | BaseException]]:
+        """(learner, level, job or the exception that stopped it) in the order of `pairs`,
+        with up to `ahead` jobs prepared in advance."""
+        if self._pool is None:
+            for learner, level in pairs:
+                try:
+                    yield learner, level, prepare_locked(self.root, level, learner)
+                except Exception as exc:
+                    yield learner, level, exc
+            return
+        queue: deque[tuple[str, str, Future]] = deque()
+        source = iter(pairs)
+        while True:
+            while len(queue) < ahead:
+                pair = next(source, None)
+                if pair is None:
+                    break
+                learner, level = pair
+                queue.append((learner, level, self._submit(prepare_locked, self.root, level,
+                                                           learner)))
+            if not queue:
+                return
+            learner, level, future = queue.popleft()
+            try:
+                yield learner, level, future.result()
+            except Exception as exc:
+                yield learner, level, exc
+
+    def record(self, job: dict, output: dict,
+               done: Callable[[JobResult | None, BaseException | None], None]) -> None:
+        """Record one result; `done(result, None)` or `done(None, exception)` is called once
+        (at once in this process, else from the pool's thread when the process has finished)."""
+        if self._pool is None:
+            try:
+                result = record_locked(self.root, job, output)
+            except Exception as exc:
+                done(None, exc)
+                return
+            done(result, None)
+            return
+        def finished(f: Future) -> None:
+            exc = f.exception()
+            done(None, exc) if exc is not None else done(f.result(), None)
+
+        self._submit(record_locked, self.root, job, output).add_done_callback(finished)
+
+    def _submit(self, fn: Callable, *args: object) -> Future:
+        """The pool's future; a failed one when the pool cannot take it (a process died)."""
+        try:
+            return self._pool.submit(fn, *args)
+        except Exception as exc:  # BrokenProcessPool: every later job fails the same way
+            future: Future = Future()
+            future.set_exception(exc)
+            return future
+
+    def close(self) -> None:
+        """Wait for every result being recorded, then stop the processes."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=False)
+            self._pool = None

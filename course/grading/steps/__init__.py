@@ -1,0 +1,1 @@
+"""nbgrader's own preprocessors, as the course configures them, for preparing and recording."""
