@@ -13,13 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbgrader.api import Grade, MissingEntry, TaskCell
 
 from .nbgrader_app import gradebook as open_gradebook
 
+if TYPE_CHECKING:
+    from .coursedir import Flag
+
 __all__ = ["GradeRow", "Submission", "add_students", "export_rows", "grade_by_hand", "is_manual",
-           "level_names", "open_gradebook", "set_due_dates", "submission"]
+           "level_cells", "level_names", "open_gradebook", "reset_grades", "set_due_dates", "submission",
+           "zero_grades"]
 
 
 def is_manual(grade: Grade) -> bool:
@@ -75,6 +80,23 @@ def submission(root: Path, level: str, learner: str) -> Submission | None:
                           notebooks=notebooks, comments=comments)
 
 
+def level_cells(root: Path, level: str) -> dict[str, dict]:
+    """Per notebook of the level, the instructor's cells as the gradebook recorded them:
+    `graded` and `tasks` (grade_id -> max score), `solutions` (grade_ids) and `sources`
+    (grade_id -> cell_type, locked, checksum)."""
+    info: dict[str, dict] = {}
+    with open_gradebook(root) as gb:
+        for nb in gb.find_assignment(level).notebooks:
+            info[nb.name] = {
+                "graded": {c.name: float(c.max_score) for c in nb.grade_cells},
+                "tasks": {c.name: float(c.max_score) for c in nb.task_cells},
+                "solutions": {c.name for c in nb.solution_cells},
+                "sources": {c.name: {"cell_type": c.cell_type, "locked": bool(c.locked),
+                                     "checksum": c.checksum} for c in nb.source_cells},
+            }
+    return info
+
+
 def level_names(root: Path) -> set[str]:
     """The levels (nbgrader assignments) the gradebook knows."""
     with open_gradebook(root) as gb:
@@ -112,6 +134,52 @@ def grade_by_hand(root: Path, learner: str, level: str, grade_id: str, points: f
             for note in nb.comments:
                 if note.name == grade_id:
                     note.manual_comment = comment
+        gb.db.commit()
+
+
+def reset_grades(root: Path, level: str, learner: str, submitted_at: str | None) -> None:
+    """Before a regrade: the submission exists, every autograded score and comment is cleared,
+    and written answers wait for a person again (their manual scores are kept)."""
+    with open_gradebook(root) as gb:
+        gb.update_or_create_student(learner)
+        kwargs = {"timestamp": submitted_at} if submitted_at else {}
+        submission = gb.update_or_create_submission(level, learner, **kwargs)
+        for nb_sub in submission.notebooks:
+            for grade in nb_sub.grades:
+                grade.auto_score = None
+                if is_manual(grade):
+                    grade.needs_manual_grade = True  # a person grades (or re-checks) it
+                else:
+                    grade.manual_score = None
+                    grade.extra_credit = None
+                    grade.needs_manual_grade = False
+            for comment in nb_sub.comments:
+                comment.auto_comment = None
+        gb.db.commit()
+
+
+def zero_grades(root: Path, level: str, learner: str, not_run: Iterable[str],
+                flags: Iterable[Flag]) -> None:
+    """After scoring: every grade of a notebook that did not run, and each flagged criterion, is 0."""
+    with open_gradebook(root) as gb:
+        for name in not_run:
+            try:
+                nb_sub = gb.find_submission_notebook(name, level, learner)
+            except MissingEntry:
+                continue
+            for grade in nb_sub.grades:
+                grade.auto_score = 0.0
+                grade.needs_manual_grade = False
+        for f in flags:
+            if not f.get("criterion"):
+                continue
+            try:
+                grade = gb.find_grade(f["criterion"], f["notebook"], level, learner)
+            except MissingEntry:
+                continue
+            grade.auto_score = 0.0
+            grade.manual_score = None
+            grade.needs_manual_grade = False
         gb.db.commit()
 
 

@@ -18,11 +18,12 @@ import nbformat
 from nbformat import NotebookNode
 
 from course.config import GradingLimits
+from course.gradebook import level_cells
 from course.grading.prepare.fingerprint import fingerprint
 from course.grading.record.verdicts import partial_credit_cells
 from course.grading.steps.lists import sanitize_steps
 from course.grading.steps.shared import shared_step
-from course.nbgrader_app import course_config, gradebook, run_memo, shared_gradebook
+from course.nbgrader_app import course_config, run_memo, shared_gradebook
 from course.notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
 from course.submit import too_big
 
@@ -61,21 +62,12 @@ def _source_info(root: Path, level: str) -> dict[str, dict]:
 
 def _read_source_info(root: Path, level: str) -> dict[str, dict]:
     info: dict[str, dict] = {}
-    with gradebook(root) as gb:
-        assignment = gb.find_assignment(level)
-        for nb in assignment.notebooks:
-            graded = {c.name: float(c.max_score) for c in nb.grade_cells}
-            tasks = {c.name: float(c.max_score) for c in nb.task_cells}
-            solutions = {c.name for c in nb.solution_cells}
-            sources = {c.name: {"cell_type": c.cell_type, "locked": bool(c.locked), "checksum": c.checksum}
-                       for c in nb.source_cells}
-            tests = {name for name in graded if is_test(
-                graded=True, solution=name in solutions,
-                cell_type=sources.get(name, {}).get("cell_type", ""))}
-            released, partial = _released(root / "release" / level / f"{nb.name}.ipynb")
-            info[nb.name] = {"graded": graded, "tasks": tasks, "solutions": solutions,
-                             "sources": sources, "tests": tests, "released": released,
-                             "partial": partial}
+    for name, cells in level_cells(root, level).items():
+        tests = {gid for gid in cells["graded"] if is_test(
+            graded=True, solution=gid in cells["solutions"],
+            cell_type=cells["sources"].get(gid, {}).get("cell_type", ""))}
+        released, partial = _released(root / "release" / level / f"{name}.ipynb")
+        info[name] = {**cells, "tests": tests, "released": released, "partial": partial}
     return info
 
 

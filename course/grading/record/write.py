@@ -18,11 +18,10 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
-from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from course.coursedir import GradingRecord, autograded, new_staging, swap_in
-from course.gradebook import is_manual
+from course.gradebook import reset_grades, zero_grades
 from course.grading.job import Answer, Job, JobResult
 from course.grading.prepare.job import NOT_SUBMITTED, _Quiet
 from course.grading.record.scores import level_results
@@ -30,7 +29,7 @@ from course.grading.record.verdicts import not_run as not_run_notebook
 from course.grading.record.verdicts import settle, unscorable
 from course.grading.steps.lists import scoring_steps
 from course.grading.steps.shared import shared_step
-from course.nbgrader_app import course_config, gradebook, one_transaction, shared_gradebook
+from course.nbgrader_app import course_config, one_transaction, shared_gradebook
 
 log = logging.getLogger(__name__)
 # nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.
@@ -58,48 +57,6 @@ def _merge(prepared: NotebookNode, executed: NotebookNode) -> NotebookNode:
         prepared.metadata["language_info"] = executed.metadata["language_info"]
     nbformat.validate(prepared)
     return prepared
-
-
-def _reset_grades(root: Path, level: str, learner: str, submitted_at: str | None) -> None:
-    with gradebook(root) as gb:
-        gb.update_or_create_student(learner)
-        kwargs = {"timestamp": submitted_at} if submitted_at else {}
-        submission = gb.update_or_create_submission(level, learner, **kwargs)
-        for nb_sub in submission.notebooks:
-            for grade in nb_sub.grades:
-                grade.auto_score = None
-                if is_manual(grade):
-                    grade.needs_manual_grade = True  # a person grades (or re-checks) it
-                else:
-                    grade.manual_score = None
-                    grade.extra_credit = None
-                    grade.needs_manual_grade = False
-            for comment in nb_sub.comments:
-                comment.auto_comment = None
-        gb.db.commit()
-
-
-def _zero(root: Path, level: str, learner: str, not_run: list[str], flags: list[dict]) -> None:
-    with gradebook(root) as gb:
-        for name in not_run:
-            try:
-                nb_sub = gb.find_submission_notebook(name, level, learner)
-            except MissingEntry:
-                continue
-            for grade in nb_sub.grades:
-                grade.auto_score = 0.0
-                grade.needs_manual_grade = False
-        for f in flags:
-            if not f.get("criterion"):
-                continue
-            try:
-                grade = gb.find_grade(f["criterion"], f["notebook"], level, learner)
-            except MissingEntry:
-                continue
-            grade.auto_score = 0.0
-            grade.manual_score = None
-            grade.needs_manual_grade = False
-        gb.db.commit()
 
 
 def _score(nb: NotebookNode, name: str, level: str, learner: str, config, db_url: str) -> NotebookNode:  # noqa: ANN001
@@ -151,7 +108,7 @@ def _record(root: Path, job: dict, output: dict, book) -> JobResult:  # noqa: AN
 
     staging = new_staging(root, learner, level)
     with _DB_LOCK, one_transaction(book):
-        _reset_grades(root, level, learner, job.get("submitted_at"))
+        reset_grades(root, level, learner, job.get("submitted_at"))
         for name, nb in sorted(executed.items()):
             flags += settle(nb, name, partial=partial.get(name, set()), flags=flags)
             try:
@@ -164,7 +121,7 @@ def _record(root: Path, job: dict, output: dict, book) -> JobResult:  # noqa: AN
                 except Exception:  # its criteria are zeroed below from the flags
                     log.warning("scoring %s %s %s failed again", learner, level, name, exc_info=True)
             nbformat.write(nb, staging / f"{name}.ipynb")
-        _zero(root, level, learner, not_run, flags)
+        zero_grades(root, level, learner, not_run, flags)
     fatal = {n: m for n, m in errors.items() if n in not_run and m != NOT_SUBMITTED}
     record = GradingRecord(
         graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
