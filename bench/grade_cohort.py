@@ -33,8 +33,8 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from course.gradebook import open_gradebook  # noqa: E402
 from course.init import init_course  # noqa: E402
-from course.nbgrader_app import gradebook  # noqa: E402
 from course.notebooks import read_notebook  # noqa: E402
 from course.samples import learner_notebook  # noqa: E402
 from course.submit import submit  # noqa: E402
@@ -109,7 +109,7 @@ def hand_in_cohort(course: Path, n: int) -> list[str]:
 
 def scores(course: Path) -> dict[tuple[str, str], float | None]:
     out = {}
-    with gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         for sub in gb.assignment_submissions(LEVEL):
             for nb_sub in sub.notebooks:
                 for g in nb_sub.grades:

@@ -309,7 +309,7 @@ def test_an_interrupted_check_says_so_and_leaves_nothing_behind(course, signum, 
 
 
 def test_rosters_as_spreadsheets_save_them_are_read_as_meant(tmp_path):
-    from course.nbgrader_app import gradebook
+    from course.gradebook import open_gradebook
     from course.reports.model import read_roster
 
     course = make_tiny_course(tmp_path / "course")
@@ -321,7 +321,7 @@ def test_rosters_as_spreadsheets_save_them_are_read_as_meant(tmp_path):
     proc = run(course, ["init"])
     assert proc.returncode == 0, proc.stderr
     assert "2 learner(s)" in proc.stdout
-    with gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         people = {s.id: (s.first_name, s.last_name) for s in gb.students}
     assert people == {"ada": ("Ada", "Lovelace"), "ben": ("Ben", "Okafor")}
     assert read_roster(course) == {"ada": {"name": "Ada Lovelace", "group": "tuesday"},

@@ -6,7 +6,7 @@ import nbgrader.api
 import sqlalchemy
 from sqlalchemy.pool import NullPool
 
-from course.nbgrader_app import dispose_engines, gradebook_at, gradebook_engine
+from course.gradebook import dispose_engines, gradebook_at, gradebook_engine
 
 
 def test_one_engine_per_database_and_nbgrader_left_alone(tmp_path):

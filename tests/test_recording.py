@@ -15,10 +15,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from course import grading as engine
+from course.gradebook import open_gradebook, shared_gradebook
 from course.grading.prepare.fingerprint import fingerprint, split_unchanged
 from course.grading.record import write as record_mod
 from course.grading.steps import shared as shared_steps
-from course.nbgrader_app import gradebook, shared_gradebook
 from course.submit import submit
 
 from .conftest import run_course
@@ -73,7 +73,7 @@ def cohort(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
 def _rows(course: Path) -> dict:
     """Everything recording writes to the gradebook, per learner."""
     rows = {}
-    with gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         for sub in gb.assignment_submissions("level1"):
             for nb in sub.notebooks:
                 rows[(sub.student.id, nb.name)] = {

@@ -18,7 +18,8 @@ import nbformat
 import pytest
 
 from course import criteria
-from course.nbgrader_app import gradebook, nbgrader_api
+from course.gradebook import open_gradebook
+from course.nbgrader_app import nbgrader_api
 from course.notebooks import BEGIN_MARK_SCHEME, END_MARK_SCHEME, nbgrader_meta, read_notebook
 
 from .conftest import ROOT, make_course, run_course
@@ -93,7 +94,7 @@ def review_course(tmp_path_factory) -> dict:
     run_course(course, "submit", LEVEL, "--learner", LEARNER, "--from", str(work))
     run_course(course, "grade", LEVEL, "--learner", LEARNER)
 
-    with gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         nb_sub = gb.find_submission_notebook(NOTEBOOK, LEVEL, LEARNER)
         grades = {g.name: (g.needs_manual_grade, g.cell.__class__.__name__, g.max_score)
                   for g in nb_sub.grades}
@@ -190,7 +191,7 @@ def enter_manual_grades(course: Path) -> dict[str, tuple[float, str]]:
     CommentHandler), through nbgrader's gradebook API."""
     ids = [c.id for c in criteria.criteria_for(notebook=f"{LEVEL}/{NOTEBOOK}")]
     entered = dict(zip(ids, MANUAL, strict=True))
-    with gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         for gid, (score, comment) in entered.items():
             grade = gb.find_grade(gid, NOTEBOOK, LEVEL, LEARNER)
             grade.manual_score = score
@@ -203,7 +204,7 @@ def enter_manual_grades(course: Path) -> dict[str, tuple[float, str]]:
 def test_manual_scores_and_comments_reach_the_feedback(review_course):
     course = review_course["course"]
     entered = enter_manual_grades(course)
-    with gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         assert not gb.find_submission_notebook(NOTEBOOK, LEVEL, LEARNER).needs_manual_grade
 
     run_course(course, "feedback", LEVEL, "--learner", LEARNER)

@@ -20,9 +20,9 @@ import nbformat
 import pytest
 from nbgrader.utils import determine_grade
 
+from course.gradebook import open_gradebook
 from course.grading.record.scores import level_results
 from course.grading.sandbox import host as sandbox_mod
-from course.nbgrader_app import gradebook
 from course.notebooks import is_test_cell
 
 from .fixtures import attacks
@@ -196,7 +196,7 @@ def test_learner_code_reaches_no_other_process_socket_or_file(attacked):
 
 def test_gradebook_and_autograded_notebooks_agree(attacked):
     course, *_ = attacked
-    with gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         for level in ("level1", "level2"):
             for sub in gb.assignment_submissions(level):
                 for nb_sub in sub.notebooks:

@@ -23,9 +23,9 @@ import nbformat
 import pytest
 
 from course.config import CourseError
+from course.gradebook import open_gradebook
 from course.grading.record.scores import level_results
 from course.grading.sandbox import host as sandbox_mod
-from course.nbgrader_app import gradebook
 
 from ..conftest import ROOT
 from .fixtures.build import HIDDEN_WORDS, INVALID, NOTEBOOK, SCENARIOS
@@ -109,7 +109,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def gradebook_state(course: Path) -> dict:
     """Every grade of every learner: (auto score, manual score, needs manual grading)."""
     state = {}
-    with gradebook(course) as gb:
+    with open_gradebook(course) as gb:
         for sub in gb.assignment_submissions("level1"):
             for nb_sub in sub.notebooks:
                 for g in nb_sub.grades:

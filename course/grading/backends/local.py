@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from course.coursedir import GradingRecord, clean_stale, learner_lock, submitted
+from course.gradebook import shared_gradebook
 from course.grading.job import JobResult
 from course.grading.prepare.job import prepare_job
 from course.grading.record.write import record_job
 from course.grading.sandbox.execute import execute_job
 from course.grading.sandbox.host import Sandbox, open_sandbox, resolve_mode
-from course.nbgrader_app import shared_gradebook
 from course.processes import kill_children
 
 log = logging.getLogger(__name__)

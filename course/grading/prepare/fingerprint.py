@@ -22,7 +22,7 @@ import nbgrader
 import course
 from course.config import CONFIG_FILE, load_config
 from course.coursedir import GradingRecord
-from course.nbgrader_app import gradebook, run_memo
+from course.gradebook import open_gradebook, run_memo
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def _in_gradebook(root: Path) -> set[tuple[str, str]]:
     """(learner, level) of every submission the gradebook holds."""
     from nbgrader.api import Assignment, SubmittedAssignment
 
-    with gradebook(root) as gb:
+    with open_gradebook(root) as gb:
         rows = gb.db.query(SubmittedAssignment.student_id, Assignment.name).join(
             Assignment, SubmittedAssignment.assignment_id == Assignment.id).all()
     return {(learner, level) for learner, level in rows}

@@ -18,12 +18,11 @@ import nbformat
 from nbformat import NotebookNode
 
 from course.config import GradingLimits
-from course.gradebook import level_cells
+from course.gradebook import course_config, level_cells, run_memo, shared_gradebook
 from course.grading.prepare.fingerprint import fingerprint
 from course.grading.record.verdicts import partial_credit_cells
 from course.grading.steps.lists import sanitize_steps
 from course.grading.steps.shared import shared_step
-from course.nbgrader_app import course_config, run_memo, shared_gradebook
 from course.notebooks import NotebookError, is_test, nbgrader_meta, read_notebook
 from course.submit import too_big
 

@@ -21,7 +21,13 @@ from nbformat import NotebookNode
 from sqlalchemy.exc import SAWarning
 
 from course.coursedir import GradingRecord, autograded, new_staging, swap_in
-from course.gradebook import reset_grades, zero_grades
+from course.gradebook import (
+    course_config,
+    one_transaction,
+    reset_grades,
+    shared_gradebook,
+    zero_grades,
+)
 from course.grading.job import Answer, Job, JobResult
 from course.grading.prepare.job import NOT_SUBMITTED, _Quiet
 from course.grading.record.scores import level_results
@@ -29,7 +35,6 @@ from course.grading.record.verdicts import not_run as not_run_notebook
 from course.grading.record.verdicts import settle, unscorable
 from course.grading.steps.lists import scoring_steps
 from course.grading.steps.shared import shared_step
-from course.nbgrader_app import course_config, one_transaction, shared_gradebook
 
 log = logging.getLogger(__name__)
 # nbgrader's add_submission trips a SQLAlchemy 2 warning about cascades; it is harmless.

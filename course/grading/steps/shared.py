@@ -2,7 +2,7 @@
 
 Each of nbgrader's steps that reads or writes the gradebook (OverwriteCells, OverwriteKernelspec,
 SaveAutoGrades, AssignLatePenalties) opens a Gradebook of its own: a new database engine, a check
-of every table and a commit per change. Inside `course.nbgrader_app.shared_gradebook` the
+of every table and a commit per change. Inside `course.gradebook.shared_gradebook` the
 subclasses here use the thread's shared Gradebook instead, so the steps of one recorded job are
 part of its single transaction (`one_transaction`). Only where each step gets its Gradebook
 differs: the cell-by-cell work is nbgrader's own methods, and the steps' configuration
@@ -36,7 +36,7 @@ from nbgrader.preprocessors import (
 )
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
-from course.nbgrader_app import shared_book
+from course.gradebook import shared_book
 
 Resources = dict
 

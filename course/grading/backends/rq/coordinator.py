@@ -5,7 +5,7 @@ as JSON through Redis to a `course worker`, which runs the notebooks in the same
 grading (course.grading.execute_job) and sends the executed notebooks back as JSON. The
 coordinator records each result with record_job: it stays the only writer of the gradebook and of
 autograded/. Workers need no course folder and no database. The gradebook's engine is kept for the
-whole run by course.nbgrader_app.gradebook_engine, as for local grading.
+whole run by course.gradebook.gradebook_engine, as for local grading.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from course.config import CourseError, grading_limits
+from course.gradebook import shared_gradebook
 from course.grading.backends.rq.pool import CoordinatorPool, pool_size
 from course.grading.backends.rq.queue import QUEUE_NAME, Coordinator, WorkItem, connect
-from course.nbgrader_app import shared_gradebook
 from course.notebooks import source_notebooks
 
 log = logging.getLogger(__name__)

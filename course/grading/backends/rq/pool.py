@@ -40,7 +40,7 @@ def pool_size(n_jobs: int, processes: int | None = None) -> int:
 
 def _start(root: str, db_url: str) -> None:
     from course.config import gradebook_url
-    from course.nbgrader_app import shared_gradebook
+    from course.gradebook import shared_gradebook
 
     # Ctrl-C is the coordinator's to handle: it stops taking results and waits for these.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
