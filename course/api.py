@@ -248,15 +248,6 @@ def submit(*, root: Path, level: str, learner: str, from_dir: Path) -> Submitted
     return Submitted(dest=dest, ignored=ignored, missing=missing_notebooks(root, level, learner))
 
 
-def _grade_options(function: Callable, force: bool) -> dict[str, bool]:
-    """`force` for a grading function that knows it; one that does not regrades every pair anyway."""
-    # grade() below already leaves out the unchanged pairs unless `force` (17-record); neither
-    # back-end takes `force` today, so this passes nothing. Drop it once nothing needs it.
-    import inspect
-
-    return {"force": force} if "force" in inspect.signature(function).parameters else {}
-
-
 def grade(*, root: Path, level: str | None = None, learner: str | None = None,
           workers: int | None = None, allow_reduced_isolation: bool = False,
           backend: str = "local", queue_url: str | None = None, db_url: str | None = None,
@@ -310,8 +301,7 @@ def grade(*, root: Path, level: str | None = None, learner: str | None = None,
             if progress is not None:
                 progress.start(GradePlan(pairs, backend, queue_url))
             results = grade_rq(root, pairs, queue_url, advance, isolation=isolation,
-                               queue_name=queue_name, stale_after=stale_after,
-                               **_grade_options(grade_rq, force))
+                               queue_name=queue_name, stale_after=stale_after)
         else:
             from course.grading import grade as do_grade
             from course.grading.sandbox.host import missing_limits, resolve_mode
@@ -319,8 +309,7 @@ def grade(*, root: Path, level: str | None = None, learner: str | None = None,
             unenforced = missing_limits(resolve_mode(isolation))
             if progress is not None:
                 progress.start(GradePlan(pairs, backend, None, unenforced))
-            results = do_grade(root, pairs, advance, workers=workers, isolation=isolation,
-                               **_grade_options(do_grade, force))
+            results = do_grade(root, pairs, advance, workers=workers, isolation=isolation)
         if progress is not None:
             progress.finish(results)
         from course.reports.build import record_history

@@ -105,14 +105,3 @@ def test_the_cli_and_the_api_write_no_environment_variable():
     here = Path(api.__file__).parent
     for module in ("api.py", "cli.py"):
         assert "os.environ[" not in (here / module).read_text(), module
-
-
-def test_force_goes_to_a_grading_function_that_takes_it_and_only_there():
-    def skips(root, pairs, progress=None, *, force=False):  # noqa: ANN001, ANN202
-        return []
-
-    def regrades_all(root, pairs, progress=None):  # noqa: ANN001, ANN202
-        return []
-
-    assert api._grade_options(skips, True) == {"force": True}
-    assert api._grade_options(regrades_all, True) == {}
