@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = ["GradeRow", "Submission", "add_students", "course_config", "dispose_engines",
+           "drop_engine",
            "export_rows", "grade_by_hand", "gradebook_at", "gradebook_engine", "is_manual",
            "level_cells", "level_names", "one_transaction", "open_gradebook", "reset_grades",
            "run_memo", "set_due_dates", "shared_book", "shared_gradebook", "submission", "use_wal",
@@ -445,3 +446,12 @@ def export_rows(root: Path) -> list[dict]:
                                score=max(0.0, (sub.score or 0.0) - penalty))
                 rows.append(row)
     return rows
+
+
+def drop_engine(url: str) -> None:
+    """Forget the kept engine of `url` (a scratch gradebook that is about to be removed)."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.pop(url, None)
+        if engine is not None:
+            _CHECKED.discard(engine)
+            engine.dispose()

@@ -46,7 +46,7 @@ def flag(criterion: str | None, notebook: str, message: str) -> dict:
     return {"criterion": criterion, "notebook": notebook, "message": message}
 
 
-def _source_info(root: Path, level: str) -> dict[str, dict]:
+def source_info(root: Path, level: str) -> dict[str, dict]:
     """Per notebook of the level, from the gradebook: its graded cells and their instructor metadata.
 
     Read once per level and thread while a grading run shares its gradebook (`run_memo`).
@@ -180,7 +180,7 @@ def sanitize(nb: NotebookNode, resources: dict, config) -> NotebookNode:  # noqa
         return run(fallback)
 
 
-def _submitted_at(folder: Path) -> str | None:
+def submitted_at(folder: Path) -> str | None:
     stamp = folder / "timestamp.txt"
     if stamp.is_file():
         text = stamp.read_text().strip()
@@ -202,12 +202,12 @@ def _prepare(root: Path, level: str, learner: str) -> Job:
     job: Job = {
         "version": 1, "level": level, "learner": learner,
         "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "submitted_at": _submitted_at(folder),
+        "submitted_at": submitted_at(folder),
         "notebooks": {}, "errors": {}, "flags": [],
         "limits": GradingLimits(config=config).as_dict(), "partial_credit": {},
         "fingerprint": fingerprint(root, level, learner, db_url),  # before the files are read
     }
-    for name, src in sorted(_source_info(root, level).items()):
+    for name, src in sorted(source_info(root, level).items()):
         path = folder / f"{name}.ipynb"
         if not path.is_file():
             job["errors"][name] = NOT_SUBMITTED
