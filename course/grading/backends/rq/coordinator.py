@@ -1,11 +1,12 @@
 """`course grade --backend rq`: the cohort graded by RQ workers on other machines.
 
-The coordinator (this process) prepares each (learner, level) job from the course folder, sends it
-as JSON through Redis to a `course worker`, which runs the notebooks in the same sandbox as local
-grading (course.grading.execute_job) and sends the executed notebooks back as JSON. The
-coordinator records each result with record_job: it stays the only writer of the gradebook and of
-autograded/. Workers need no course folder and no database. The gradebook's engine is kept for the
-whole run by course.gradebook.gradebook_engine, as for local grading.
+The coordinator (this process) publishes each level's bundle once (course.grading.remote.bundle),
+reads each (learner, level)'s submission into a job (course.grading.remote.job.remote_job) and
+sends it as JSON through Redis to a `course worker`. The worker grades it in a scratch course made
+from the bundle with local grading's own code (the same sandbox, nbgrader's steps, the course's
+scoring rule: course.grading.remote.run) and sends back the autograded files and gradebook rows
+as JSON. The coordinator writes those (store_result): it stays the only writer of the course
+gradebook and of autograded/. Workers need no course folder and no database.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from course.config import CourseError, grading_limits
 from course.gradebook import shared_gradebook
-from course.grading.backends.rq.pool import CoordinatorPool, pool_size
+from course.grading.backends.rq.pool import CoordinatorPool, pool_size, remote_prepare, remote_store
 from course.grading.backends.rq.queue import QUEUE_NAME, Coordinator, WorkItem, connect
+from course.grading.remote.bundle import publish
 from course.notebooks import source_notebooks
 
 log = logging.getLogger(__name__)
@@ -66,10 +69,9 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
     except redis.RedisError as exc:
         raise CourseError(f"cannot reach Redis at {redis_url}: {exc}") from None
     results: dict[tuple[str, str], object] = {}
-    timeouts = {level: job_timeout(root, level) for level in {lvl for _, lvl in pairs}}
+    levels = sorted({lvl for _, lvl in pairs})
+    timeouts = {level: job_timeout(root, level) for level in levels}
     started = {pair: time.monotonic() for pair in pairs}
-
-    pool = CoordinatorPool(root, pool_size(len(pairs), processes))
     report = threading.Lock()
 
     def done(result) -> None:  # noqa: ANN001 -- an engine JobResult
@@ -82,11 +84,28 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
         done(engine.JobResult(learner, level, False, reason,
                               time.monotonic() - started[(learner, level)]))
 
+    bundles: dict[str, str] = {}
+    with shared_gradebook(root):
+        for level in levels:
+            try:
+                bundles[level] = publish(coordinator.connection, root, level)
+            except redis.RedisError as exc:
+                raise CourseError(f"cannot reach Redis at {redis_url}: {exc}") from None
+            except Exception as exc:
+                log.warning("the bundle of %s could not be made", level, exc_info=True)
+                for learner, lvl in pairs:
+                    if lvl == level:
+                        failed(learner, level, f"could not prepare the level for the workers: "
+                                               f"{type(exc).__name__}: {exc}")
+    todo = [pair for pair in pairs if pair[1] in bundles]
+    pool = CoordinatorPool(root, pool_size(len(todo), processes),
+                           prepare=partial(remote_prepare, bundles), record=remote_store)
+
     def items() -> Iterator[WorkItem]:
         # Longest jobs first (as local grading does): RQ hands them out in this order.
         from course.grading.backends.local import expected_seconds
 
-        ordered = sorted(pairs, key=lambda pair: -expected_seconds(root, *pair))
+        ordered = sorted(todo, key=lambda pair: -expected_seconds(root, *pair))
         for learner, level, job in pool.prepared(ordered, ahead=2 * pool.processes + 2):
             if isinstance(job, BaseException):
                 log.warning("preparing %s %s failed", learner, level, exc_info=job)

@@ -49,31 +49,32 @@ def _start(root: str, db_url: str) -> None:
     _stack.enter_context(shared_gradebook(Path(root)))  # for this process's lifetime
 
 
-def prepare_locked(root: Path, level: str, learner: str) -> dict:
-    """prepare_job with the learner's lock held and a killed run's leftovers removed."""
-    from course.coursedir import clean_stale, learner_lock
-    from course.grading.prepare.job import prepare_job
+def remote_prepare(bundles: dict[str, str], root: Path, level: str, learner: str) -> dict:
+    """The remote job of (learner, level) for workers holding `bundles` (level -> digest)."""
+    from course.grading.remote.job import remote_job
 
-    with learner_lock(root, learner):
-        clean_stale(Path(root), level, learner)
-        return prepare_job(root, level, learner)
+    return remote_job(root, level, learner, bundles[level])
 
 
-def record_locked(root: Path, job: dict, output: dict) -> JobResult:
-    """record_job with the learner's lock held."""
-    from course.coursedir import learner_lock
-    from course.grading.record.write import record_job
+def remote_store(root: Path, job: dict, output: dict) -> JobResult:
+    """A worker's answer to a remote job, written."""
+    from course.grading.remote.job import store_result
 
-    with learner_lock(root, job["learner"]):
-        return record_job(root, job, output)
+    return store_result(root, job, output)
+
+
+Prepare = Callable[[Path, str, str], dict]
+Record = Callable[[Path, dict, dict], JobResult]
 
 
 class CoordinatorPool:
-    """prepare_locked and record_locked in `processes` processes (0: in this process, in order)."""
+    """`prepare` and `record` (picklable functions that hold the learner's lock themselves) in
+    `processes` processes (0: in this process, in order)."""
 
-    def __init__(self, root: Path, processes: int) -> None:
+    def __init__(self, root: Path, processes: int, prepare: Prepare, record: Record) -> None:
         self.root = Path(root)
         self.processes = processes
+        self._prepare, self._record = prepare, record
         self._pool: ProcessPoolExecutor | None = None
         if processes:
             from course.config import load_config
@@ -90,7 +91,7 @@ class CoordinatorPool:
         if self._pool is None:
             for learner, level in pairs:
                 try:
-                    yield learner, level, prepare_locked(self.root, level, learner)
+                    yield learner, level, self._prepare(self.root, level, learner)
                 except Exception as exc:
                     yield learner, level, exc
             return
@@ -102,7 +103,7 @@ class CoordinatorPool:
                 if pair is None:
                     break
                 learner, level = pair
-                queue.append((learner, level, self._submit(prepare_locked, self.root, level,
+                queue.append((learner, level, self._submit(self._prepare, self.root, level,
                                                            learner)))
             if not queue:
                 return
@@ -118,7 +119,7 @@ class CoordinatorPool:
         (at once in this process, else from the pool's thread when the process has finished)."""
         if self._pool is None:
             try:
-                result = record_locked(self.root, job, output)
+                result = self._record(self.root, job, output)
             except Exception as exc:
                 done(None, exc)
                 return
@@ -128,7 +129,7 @@ class CoordinatorPool:
             exc = f.exception()
             done(None, exc) if exc is not None else done(f.result(), None)
 
-        self._submit(record_locked, self.root, job, output).add_done_callback(finished)
+        self._submit(self._record, self.root, job, output).add_done_callback(finished)
 
     def _submit(self, fn: Callable, *args: object) -> Future:
         """The pool's future; a failed one when the pool cannot take it (a process died)."""

@@ -36,11 +36,17 @@ def run_task(func: Any, payload: dict, reply: dict) -> dict:
 
 
 def grade(payload: dict, reply: dict, isolation: str = "sandbox") -> dict:
-    """Execute one prepared grading job in the sandbox, as local grading does.
+    """Grade one remote job (course.grading.remote) as local grading does, in the same sandbox.
 
     isolation: "sandbox" (bubblewrap, the job fails where it cannot run) or "best" (the
     instructor accepted process limits only where this worker has no sandbox).
     """
-    from course.grading.sandbox.execute import execute_job
+    from rq import get_current_job
 
-    return run_task(lambda job: execute_job(job, sandbox=isolation), payload, reply)
+    from course.grading.remote.bundle import fetch
+    from course.grading.remote.run import grade_away
+
+    def work(job: dict) -> dict:
+        return grade_away(job, fetch(get_current_job().connection, job["bundle"]), isolation)
+
+    return run_task(work, payload, reply)

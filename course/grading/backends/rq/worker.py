@@ -36,6 +36,9 @@ def default_name() -> str:
 def preload() -> None:
     """Import the grading code once in the worker, so each forked work horse starts at once."""
     from course.grading.backends.rq import tasks  # noqa: F401
+    from course.grading.prepare import job  # noqa: F401
+    from course.grading.record import write  # noqa: F401
+    from course.grading.remote import run  # noqa: F401
     from course.grading.sandbox import execute  # noqa: F401
     from course.grading.sandbox.host import REDUCED_ISOLATION, missing_limits, sandbox_available
 
