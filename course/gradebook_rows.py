@@ -22,10 +22,9 @@ from typing import Any
 
 from nbgrader.api import Base, Gradebook
 from nbgrader.utils import parse_utc
-from sqlalchemy import and_, bindparam, create_engine, select
+from sqlalchemy import and_, bindparam, create_engine, select, text
 
-from .gradebook import course_config, open_gradebook, run_memo
-from .nbgrader_app import ensure_tools_on_path
+from .gradebook import open_gradebook, run_memo
 
 T = Base.metadata.tables
 #: The instructor's tables of a level, in an order that respects their foreign keys.
@@ -39,14 +38,15 @@ def _session(gb: Gradebook) -> Any:
 
 
 def level_template(root: Path, level: str, dest: Path) -> None:
-    """A new SQLite gradebook at `dest` with the course and `level`'s instructor rows only."""
-    ensure_tools_on_path()
-    config = course_config(root)
-    url = f"sqlite:///{Path(dest).resolve()}"
-    Gradebook(url, config.CourseDirectory.course_id).close()  # nbgrader's schema, stamped
+    """A new SQLite gradebook at `dest` with the course's and `level`'s instructor rows only.
+
+    nbgrader's schema, stamped with the course gradebook's alembic version (what nbgrader's
+    Gradebook does for a new database, without running alembic to learn its version).
+    """
     rows: dict[str, list[dict]] = {}
     with open_gradebook(root) as gb:
         db = _session(gb)
+        version = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
         a, nb, cell = T["assignment"], T["notebook"], T["base_cell"]
         rows["course"] = [dict(r._mapping) for r in db.execute(select(T["course"]))]
         rows["assignment"] = [dict(r._mapping) for r in db.execute(
@@ -65,10 +65,12 @@ def level_template(root: Path, level: str, dest: Path) -> None:
         src = T["source_cell"]
         rows["source_cell"] = [dict(r._mapping) for r in db.execute(
             select(src).where(src.c.notebook_id.in_(nb_ids)))]
-    engine = create_engine(url)
+    engine = create_engine(f"sqlite:///{Path(dest).resolve()}")
     try:
+        Base.metadata.create_all(bind=engine)
         with engine.begin() as conn:
-            conn.execute(T["course"].delete())  # nbgrader's Gradebook made one: the course's go in
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": version})
             for name in STRUCTURE:
                 if rows[name]:
                     conn.execute(T[name].insert(), rows[name])

@@ -105,7 +105,7 @@ _GROUPS = {"test_course_grading.py": "graded_course", "test_reports.py": "graded
            "test_review.py": "review_course", "test_distributed.py": "distributed",
            "test_exchange.py": "exchange", "test_hub_browser.py": "hub",
            "test_lab_browser.py": "lab", "test_bad_input.py": "bad_input", "test_places.py": "places",
-           "test_testing_helpers.py": "testing_helpers",
+           "test_testing_helpers.py": "testing_helpers", "test_remote.py": "remote",
            "engine/test_engine.py": "engine", "engine/test_attacks.py": "engine_attacks",
            "engine/test_redteam.py": "engine_redteam", "engine/test_uids.py": "engine_uids",
            "boundary/test_two_kernels.py": "two_kernels"}
