@@ -77,8 +77,9 @@ BATCH_SECONDS = 1.0
 #: Until an item has answered, at most this many items (or 2 per worker) are outstanding.
 PROBE_ITEMS = 8
 #: A coordinator that has not refreshed its key for this long is gone (killed, machine down).
-#: It refreshes it at every enqueue, result and sweep.
+#: It refreshes it as it enqueues, receives results and sweeps, at most every KEEP_ALIVE_S.
 ALIVE_TTL_S = 600
+KEEP_ALIVE_S = 1.0
 #: How long RQ keeps a job's result (the coordinator reads it within seconds).
 RESULT_TTL_S = 600
 #: Failures that mean the worker, not the job, went wrong (RQ retries those).
@@ -243,6 +244,7 @@ class Coordinator:
         self._rerun: set[str] = set()  # jobs given up on a silent worker: they may run twice
         self._batches = itertools.count(1)
         self._item_seconds: float | None = None  # mean seconds of an item's task (moving)
+        self._alive_at = float("-inf")  # time.monotonic() of the alive key's last refresh
         self._on_result: OnResult = lambda *_: None
         self._on_failure: OnFailure = lambda *_: None
 
@@ -276,7 +278,7 @@ class Coordinator:
             retry=Retry(max=retries) if retries > 0 else None,
             on_failure=_FAILURE_CALLBACK, pipeline=pipeline)
         if pipeline is None:
-            self._keep_alive()
+            self._keep_alive(force=True)
         self._attempts[rq_id] = Attempt(tuple(item.key for item in items), number, rq_id,
                                         batch=len(items) > 1)
         self._streams[_STREAM_PREFIX + rq_id] = "0-0"
@@ -323,6 +325,7 @@ class Coordinator:
                 self._enqueue(batch, 1, pipeline=pipe)
             pipe.set(self.alive_key, b"1", ex=ALIVE_TTL_S)
             pipe.execute()
+        self._alive_at = time.monotonic()
         return len(new) == wanted
 
     # -- outcomes -----------------------------------------------------------------------------
@@ -445,7 +448,7 @@ class Coordinator:
                                         serializer=JSONSerializer)
                 self._handle_result(rq_id, result)
                 handled += 1
-        self._keep_alive()  # recording a backlog can take a while
+                self._keep_alive()  # recording a backlog can take a while
         return handled
 
     # -- watching workers ---------------------------------------------------------------------
@@ -498,7 +501,7 @@ class Coordinator:
         """
         self._on_result, self._on_failure = on_result, on_failure
         started = time.monotonic()
-        self._keep_alive()
+        self._keep_alive(force=True)
         pending = iter(items)
         more = self._top_up(pending)
         last_sweep = time.monotonic()
@@ -516,8 +519,12 @@ class Coordinator:
         self.stats.seconds = time.monotonic() - started
         return self.stats
 
-    def _keep_alive(self) -> None:
-        self.connection.set(self.alive_key, b"1", ex=ALIVE_TTL_S)
+    def _keep_alive(self, force: bool = False) -> None:
+        """Refresh the alive key (a Redis round trip), at most every KEEP_ALIVE_S unless `force`."""
+        now = time.monotonic()
+        if force or now - self._alive_at >= KEEP_ALIVE_S:
+            self.connection.set(self.alive_key, b"1", ex=ALIVE_TTL_S)
+            self._alive_at = now
 
     def _cleanup(self) -> None:
         """Take out of the queue the retries nobody needs any more; drop the alive key."""
