@@ -393,8 +393,9 @@ class Coordinator:
         """Hand one item's outcome on: its output, or its own failure."""
         if "output" in outcome:
             seconds = outcome.get("seconds", 0.0)
-            self._item_seconds = (seconds if self._item_seconds is None
-                                  else 0.8 * self._item_seconds + 0.2 * float(seconds))
+            took = float(seconds or 0.0)
+            self._item_seconds = (took if self._item_seconds is None
+                                  else 0.8 * self._item_seconds + 0.2 * took)
             self._settle(item)
             self.stats.done += 1
             self._on_result(item, outcome["output"], {"worker": worker or None,
