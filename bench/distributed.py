@@ -3,17 +3,21 @@
 1. A tiny-fixture cohort (tests/tiny_course.py: one notebook, three tests, seconds to grade)
    graded locally, then by `--backend rq` with 1 and with 2 `course worker` processes: wall
    time, jobs per second and a check that every run gives the same scores.
-2. The coordinator's ceiling: trivial jobs (a worker returns a canned executed notebook at once),
+2. The queue's own ceiling: Coordinator.run with the test task tests.rq_tasks.echo on 2 workers
+   (nothing prepared, nothing recorded), several items per RQ job (the default) and one job per
+   item (max_batch=1) side by side: what RQ, Redis and the workers' work horses cost per item.
+3. The coordinator's ceiling: trivial jobs (a worker returns a canned executed notebook at once),
    so the coordinator's own work is what is measured: preparing each job, enqueueing it,
    receiving the reply and recording it in the gradebook. Results recorded per second of the
    coordinator's busy time.
-3. From those: how many workers one coordinator can feed, and how long a 10 000-learner ×
+4. From those: how many workers one coordinator can feed, and how long a 10 000-learner ×
    3-level cohort takes on K workers.
 
 The embedded Redis and SQLite are used (add --postgres to measure the ceiling on a throw-away
 PostgreSQL too). Figures on a shared 2-core machine are inflated by whatever else runs.
-Usage: .venv/bin/python bench/distributed.py [--learners 8] [--trivial 200] [--postgres]
-       [--course-level level1]   (also the ceiling on a real level, on SQLite and PostgreSQL)
+Usage: .venv/bin/python bench/distributed.py [--learners 8] [--transport 2000] [--trivial 200]
+       [--postgres] [--course-level level1]   (also the ceiling on a real level, on SQLite and
+       PostgreSQL)
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.grading.backends.rq.queue import Coordinator, connect  # noqa: E402
+from course.grading.backends.rq.queue import Coordinator, WorkItem, connect  # noqa: E402
 from course.services import redis_url  # noqa: E402
 from course.submit import submit  # noqa: E402
 from tests.conftest import run_course  # noqa: E402
@@ -118,6 +122,49 @@ def grade_on_workers(course: Path, pairs, url: str, n_workers: int) -> tuple[flo
     if any(not r.ok for r in results):
         raise RuntimeError("; ".join(f"{r.learner}: {r.reason}" for r in results if not r.ok))
     return seconds, scores(results), coordinator.stats
+
+
+@dataclass
+class Transport:
+    """One Coordinator.run of trivial echo items: what the queue alone sustained."""
+
+    items: int
+    jobs: int  # RQ jobs they went in
+    wall_s: float
+    cpu_s: float  # the coordinator process's CPU
+
+    def line(self, label: str) -> str:
+        return (f"   {label}: {self.items / self.wall_s:7.1f} items/s  ({self.items} items in "
+                f"{self.jobs} RQ jobs, {self.wall_s:5.1f} s; coordinator CPU "
+                f"{1000 * self.cpu_s / self.items:.2f} ms per item)")
+
+
+def echo_run(coordinator: Coordinator, n_items: int) -> Transport:
+    """Coordinator.run of `n_items` echo items; every one must come back with its output."""
+    got: dict[str, object] = {}
+    failed: dict[str, str] = {}
+    items = (WorkItem(f"e{i}", "tests.rq_tasks.echo", {"output": i}, 30) for i in range(n_items))
+    cpu, started = time.process_time(), time.perf_counter()
+    stats = coordinator.run(items, lambda item, out, _meta: got.__setitem__(item.key, out),
+                            lambda item, reason: failed.__setitem__(item.key, reason))
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if failed or got != {f"e{i}": i for i in range(n_items)}:
+        raise RuntimeError(f"the echo items did not all come back: {failed}")
+    return Transport(n_items, stats.jobs, wall, cpu)
+
+
+def transport_ceiling(url: str, n_items: int, max_batches: tuple[int, ...] = (32, 1)
+                      ) -> dict[int, Transport]:
+    """`echo_run` on 2 workers, once per `max_batch`: the queue's transport alone (the
+    coordinator prepares and records nothing)."""
+    queue = f"bench-transport-{os.getpid()}"
+    procs = start_workers(url, queue, 2)
+    try:
+        return {max_batch: echo_run(Coordinator(connect(url), queue_name=queue,
+                                                max_batch=max_batch), n_items)
+                for max_batch in max_batches}
+    finally:
+        stop_workers(procs)
 
 
 def tiny_answer(course: Path, folder: Path) -> None:
@@ -246,6 +293,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=8, help="tiny cohort size")
+    parser.add_argument("--transport", type=int, default=2000,
+                        help="echo items for the queue's own ceiling (0: skip it)")
     parser.add_argument("--trivial", type=int, default=200, help="trivial jobs for the ceiling")
     parser.add_argument("--postgres", action="store_true", help="also the ceiling on PostgreSQL")
     parser.add_argument("--course-level", metavar="LEVEL",
@@ -273,7 +322,14 @@ def main() -> None:
             per_job.append(seconds * n / args.learners)
         job_s = statistics.mean(per_job)
         print(f"   one tiny job takes {job_s:.1f} s of a worker")
-        print("\n2. coordinator ceiling: trivial jobs (a canned executed level), 2 workers")
+        if args.transport:
+            print(f"\n2. the queue's own ceiling: {args.transport} echo items (nothing prepared "
+                  "or recorded), 2 workers")
+            runs = transport_ceiling(url, args.transport)
+            print(runs[32].line("batched (max_batch=32)"))
+            print(runs[1].line("one job per item      "))
+            print(f"   batching: {runs[1].wall_s / runs[32].wall_s:.1f}x the items per second")
+        print("\n3. coordinator ceiling: trivial jobs (a canned executed level), 2 workers")
         lite = ceiling(course, url, args.trivial, processes=args.processes)
         print(lite.line("tiny, SQLite      "))
         rate = lite.rate
@@ -295,7 +351,7 @@ def main() -> None:
             if server is not None:
                 server.stop()
         source = f"real {args.course_level}" if args.course_level else "tiny fixture"
-        print(f"\n3. what one coordinator can feed, at {rate:.1f} results/s ({source} ceiling)")
+        print(f"\n4. what one coordinator can feed, at {rate:.1f} results/s ({source} ceiling)")
         print(f"   the tiny job ({job_s:.0f} s of a worker): up to {rate * job_s:6.0f} workers")
         for seconds in REAL_JOB_SECONDS:
             print(f"   a real level of {seconds:3.0f} s (assumed): up to {rate * seconds:6.0f} workers")

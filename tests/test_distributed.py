@@ -244,6 +244,108 @@ def test_duplicate_results_are_handed_on_once_without_workers(rq_redis):
     coordinator.queue.empty()
 
 
+# --- several items per RQ job -------------------------------------------------------------------
+
+def _wait_workers(pool: Workers, n: int, timeout: float = 60) -> None:
+    """Until `n` workers listen on the pool's queue (a batch is sized by them)."""
+    from rq import Worker
+
+    conn, deadline = connect(pool.url), time.monotonic() + timeout
+    while Worker.count(queue=Coordinator(conn, queue_name=pool.queue).queue) < n:
+        assert time.monotonic() < deadline, "the workers never started"
+        time.sleep(0.05)
+
+
+def _no_worker(reason: str) -> str:
+    return re.sub(r" \(worker [^)]*\)$", "", reason)
+
+
+def test_a_batch_gives_each_item_the_outcome_its_own_job_gives(workers):
+    workers.start(2)
+    _wait_workers(workers, 2)
+
+    def items():
+        yield WorkItem("slow", ECHO, {"sleep": 30, "output": "never"}, 2)
+        yield WorkItem("bad", ECHO, {"sleep": "not a number", "output": "never"}, 30)
+        for i in range(40):
+            yield WorkItem(f"k{i}", ECHO, {"output": {"i": i, "text": "é" * i}}, 30)
+
+    single = _coordinator(workers, max_batch=1)
+    single_results, single_failures = _collect(single, items())
+    batched = _coordinator(workers, batch_seconds=None)  # batches from the first top-up
+    results, failures = _collect(batched, items())
+    assert single.stats.jobs == single.stats.enqueued == 42
+    assert batched.stats.enqueued == 42 and batched.stats.jobs <= 42 // 2
+    assert {k: out for k, (out, _) in results.items()} == {
+        k: out for k, (out, _) in single_results.items()} == {
+        f"k{i}": {"i": i, "text": "é" * i} for i in range(40)}
+    # one item's failure fails that item alone, with the reason its own job would give
+    assert {k: _no_worker(r) for k, r in failures.items()} == {
+        k: _no_worker(r) for k, r in single_failures.items()}
+    assert failures["slow"].startswith("grading ran longer than 2 s on the worker")
+    assert "could not convert string to float" in failures["bad"]
+    assert all(r.endswith(")") and "(worker " in r for r in failures.values())
+    for _, meta in results.values():
+        assert set(meta) == {"worker", "attempt", "seconds"} and meta["attempt"] == 1
+        assert meta["worker"] and meta["seconds"] >= 0
+    assert batched.stats.done == 40 and batched.stats.failed == 2
+    assert batched.stats.duplicates == batched.stats.requeued == 0
+
+
+def test_short_items_are_batched_once_they_have_answered_and_long_ones_are_not(workers):
+    workers.start(2)
+    _wait_workers(workers, 2)
+    quick = _coordinator(workers)  # the default: one item per job until one has answered
+    results, failures = _collect(quick, (WorkItem(f"q{i}", ECHO, {"output": i}, 30)
+                                         for i in range(300)))
+    assert failures == {} and len(results) == 300
+    assert quick.stats.jobs < 300 // 4  # 8 probes, then batches of up to 32
+    assert quick.batch_size(200, 2) == 32
+    slow = _coordinator(workers, batch_seconds=0.2)
+    results, failures = _collect(slow, (WorkItem(f"s{i}", ECHO, {"sleep": 0.3, "output": i}, 30)
+                                        for i in range(12)))
+    assert failures == {} and len(results) == 12
+    assert slow.stats.jobs == 12 and slow.batch_size(200, 2) == 1
+
+
+def test_a_killed_worker_batch_is_run_again_whole(workers):
+    first, _second = workers.start(2, heartbeat=1)
+    _wait_workers(workers, 2)
+    coordinator = _coordinator(workers, stale_after=3, batch_seconds=None)
+    items = [WorkItem(f"k{i}", ECHO, {"sleep": 0.5, "output": i}, 60) for i in range(16)]
+
+    def kill_when_busy():
+        _wait_running(coordinator, 2)
+        time.sleep(0.3)
+        workers.kill(first)
+
+    killer = threading.Thread(target=kill_when_busy)
+    killer.start()
+    results, failures = _collect(coordinator, items)
+    killer.join()
+    assert failures == {}
+    assert {k: out for k, (out, _) in results.items()} == {f"k{i}": i for i in range(16)}
+    assert coordinator.stats.jobs < 16 and len(coordinator.stats.lost_workers) == 1
+    again = [k for k, (_, meta) in results.items() if meta["attempt"] == 2]
+    assert len(again) >= 2 and coordinator.stats.requeued >= len(again)  # the batch's items
+    assert coordinator.stats.done == 16
+
+
+def test_a_batch_of_a_gone_coordinator_is_skipped_and_taken_up_again(workers):
+    coordinator = _coordinator(workers, batch_seconds=None)
+    coordinator._top_up(iter([WorkItem(f"k{i}", ECHO, {"output": i}, 60) for i in range(6)]))
+    assert coordinator.stats.jobs == 2  # no worker yet: 6 // 2 items per job
+    coordinator.connection.delete(coordinator.alive_key)
+    (burst,) = workers.start(1, burst=True)
+    assert burst.wait(120) == 0
+    workers.start(1)
+    results, failures = _collect(coordinator, iter(()), timeout=120)
+    assert failures == {}
+    assert {k: (out, meta["attempt"]) for k, (out, meta) in results.items()} == {
+        f"k{i}": (i, 2) for i in range(6)}
+    assert coordinator.stats.jobs == 4 and coordinator.stats.requeued == 6
+
+
 def test_worker_refuses_an_unreachable_redis():
     env = dict(os.environ, NO_COLOR="1")
     proc = subprocess.run([sys.executable, "-m", "course", "worker", "--queue-url",

@@ -1,9 +1,11 @@
 """`course worker`: an RQ worker (JSONSerializer) that runs grading jobs for a coordinator.
 
 Each job runs in a forked work horse (RQ's default worker), which runs the notebooks in the same
-sandbox as local grading (course.grading.execute_job). The worker heartbeats every
-`heartbeat` seconds while a job runs and writes that interval into its RQ worker hash, so the
-coordinator knows when its silence means it is gone.
+sandbox as local grading (course.grading.execute_job). A job is one grading item, or a batch of
+short ones (tasks.run_batch, one after the other in the same work horse): the fork and RQ's own
+bookkeeping cost some 25 ms per job, which a batch shares among its items. The worker heartbeats
+every `heartbeat` seconds while a job runs and writes that interval into its RQ worker hash, so
+the coordinator knows when its silence means it is gone.
 """
 
 from __future__ import annotations
