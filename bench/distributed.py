@@ -23,6 +23,7 @@ Usage: .venv/bin/python bench/distributed.py [--learners 8] [--transport 2000] [
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -245,13 +246,15 @@ def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
     if canned is None:  # one job graded for real, as a worker grades it
         canned = remote_answer(course, level, pairs[0][0])
     queue = f"bench-ceiling-{os.getpid()}"
+    canned_key = f"bench:canned:{os.getpid()}"  # the workers read it: it is not in every job
+    connect(url).set(canned_key, json.dumps(canned), ex=3600)
     procs = start_workers(url, queue, 2)
     try:
         coordinator = Coordinator(connect(url), queue_name=queue, window=400)
         cpu = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         results = grade_rq(course, pairs, url, coordinator=coordinator, processes=processes,
-                           task="tests.rq_tasks.replay", task_options={"output": canned})
+                           task="tests.rq_tasks.replay", task_options={"output_key": canned_key})
         wall = time.perf_counter() - started
         children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool has been reaped
         cpu_s = (time.process_time() - cpu[0] + children.ru_utime - cpu[1].ru_utime

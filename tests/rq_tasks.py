@@ -22,10 +22,22 @@ def echo(payload: dict, reply: dict) -> dict:
     return run_task(work, payload, reply)
 
 
-def replay(payload: dict, reply: dict, output: dict) -> dict:
-    """A trivial grading job: returns a canned executed output without running anything.
+def replay(payload: dict, reply: dict, output_key: str) -> dict:
+    """A trivial grading job: answers with a canned worker's answer (JSON under `output_key` in
+    Redis) without grading anything, moving the job's files as a real worker does.
 
     bench/distributed.py measures the coordinator's own ceiling with it (the coordinator still
-    prepares, enqueues and records every job for real).
+    prepares, enqueues and stores every job for real).
     """
-    return run_task(lambda _job: output, payload, reply)
+    import json
+
+    from rq import get_current_job
+
+    from course.grading.backends.rq.blobs import receive_job, send_answer
+
+    def work(data: dict) -> dict:
+        connection = get_current_job().connection
+        receive_job(connection, data)
+        return send_answer(connection, data, json.loads(connection.get(output_key)))
+
+    return run_task(work, payload, reply)

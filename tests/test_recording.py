@@ -191,27 +191,3 @@ def test_grade_skips_unchanged_pairs_and_force_regrades(tmp_path):
     out = run_course(course, "grade", "--force").stdout
     assert "unchanged" not in out and "3/3" in out and "1/3" in out
     assert stamp("ada") != before["ada"]
-
-
-def test_a_pool_of_processes_records_the_same_rows(cohort, tmp_path):
-    from course.grading.backends.rq.pool import CoordinatorPool, pool_size
-
-    course, outputs = cohort
-    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
-    shutil.copytree(course, ours)
-    shutil.copytree(course, theirs)
-    expected = _record_all(theirs, outputs)
-    assert pool_size(3) == 0 and pool_size(16, 2) == 2
-    pool = CoordinatorPool(ours, 2)
-    got: dict = {}
-    try:
-        pairs = [(learner, "level1") for learner in outputs]
-        for learner, _level, job in pool.prepared(pairs, ahead=3):
-            assert isinstance(job, dict), job
-            pool.record(job, outputs[learner], lambda r, exc: got.setdefault(r.learner, (r, exc)))
-    finally:
-        pool.close()
-    assert all(exc is None for _r, exc in got.values())
-    assert {k: (r.ok, r.score, r.flags, [(c.id, c.score, c.message) for c in r.criteria])
-            for k, (r, _exc) in got.items()} == expected
-    assert _rows(ours) == _rows(theirs)

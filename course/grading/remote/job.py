@@ -64,7 +64,8 @@ def remote_job(root: Path, level: str, learner: str, bundle: str) -> dict:
 
 
 def store_result(root: Path, job: dict, output: dict) -> JobResult:
-    """Write a worker's answer to `job` (run.grade_away's output); the JobResult."""
+    """Write a worker's answer to `job` (run.grade_away's output; its files as text or as
+    UTF-8 bytes); the JobResult."""
     root = Path(root)
     level, learner = job["level"], job["learner"]
     files = output["files"]
@@ -81,9 +82,11 @@ def store_result(root: Path, job: dict, output: dict) -> JobResult:
             store_graded(root, level, learner, output["rows"], job.get("prior"),
                          job.get("submitted_at"))
         staging = new_staging(root, learner, level)
-        for name, text in files.items():
+        for name, data in files.items():
             if name != GRADING_JSON:
-                (staging / name).write_text(text, encoding="utf-8")
+                path = staging / name
+                path.write_bytes(data) if isinstance(data, bytes) else path.write_text(
+                    data, encoding="utf-8")
         record.write(staging)
         swap_in(staging, autograded(root, learner, level))
     result = output["result"]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from course.config import CourseError, grading_limits
 from course.gradebook import shared_gradebook
+from course.grading.backends.rq.blobs import drop, receive_answer, send_job
 from course.grading.backends.rq.pool import CoordinatorPool, pool_size, remote_prepare, remote_store
 from course.grading.backends.rq.queue import QUEUE_NAME, Coordinator, WorkItem, connect
 from course.grading.remote.bundle import publish
@@ -112,15 +113,23 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
                 failed(learner, level, f"could not prepare the job: {type(job).__name__}: {job}")
                 continue
             started[(learner, level)] = time.monotonic()
-            yield WorkItem(f"{level}/{learner}", task, job, timeouts[level],
+            yield WorkItem(f"{level}/{learner}", task, send_job(coordinator.connection, job),
+                           timeouts[level],
                            options=task_options if task_options is not None
                            else {"isolation": isolation})
 
     def on_result(item: WorkItem, output: dict, meta: dict) -> None:
         job = item.payload
         learner, level = job["learner"], job["level"]
+        try:
+            output = receive_answer(coordinator.connection, output)
+        except Exception as exc:  # noqa: BLE001 -- expired or missing: that item's failure
+            drop(coordinator.connection, job)
+            failed(learner, level, f"could not read the worker's answer: {exc}")
+            return
 
         def recorded(result, exc: BaseException | None) -> None:  # noqa: ANN001 -- a JobResult
+            drop(coordinator.connection, job)
             if exc is not None:
                 log.warning("recording %s %s failed", learner, level, exc_info=exc)
                 failed(learner, level, f"could not record the result: {type(exc).__name__}: {exc}")
@@ -132,6 +141,7 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
         pool.record(job, output, recorded)
 
     def on_failure(item: WorkItem, reason: str) -> None:
+        drop(coordinator.connection, item.payload)
         failed(item.payload["learner"], item.payload["level"], reason)
 
     try:

@@ -113,12 +113,14 @@ def grade(payload: dict, reply: dict, isolation: str = "sandbox") -> dict:
     isolation: "sandbox" (bubblewrap, the job fails where it cannot run) or "best" (the
     instructor accepted process limits only where this worker has no sandbox).
     """
-    from rq import get_current_job
-
+    from course.grading.backends.rq.blobs import receive_job, send_answer
     from course.grading.remote.bundle import fetch
     from course.grading.remote.run import grade_away
 
-    def work(job: dict) -> dict:
-        return grade_away(job, fetch(get_current_job().connection, job["bundle"]), isolation)
+    def work(payload: dict) -> dict:
+        connection = _current_job().connection
+        job = receive_job(connection, payload)
+        answer = grade_away(job, fetch(connection, job["bundle"]), isolation)
+        return send_answer(connection, payload, answer)
 
     return run_task(work, payload, reply)
