@@ -33,8 +33,10 @@ STRUCTURE = ("course", "assignment", "notebook", "base_cell", "grade_cells", "so
 
 
 def _session(gb: Gradebook) -> Any:
+    """The connection of `gb`'s session, in its transaction: Core statements without the ORM's
+    work per statement (a third of their cost)."""
     db = gb.db
-    return getattr(db, "_session", db)  # one_transaction's deferred-commit wrapper, or the session
+    return getattr(db, "_session", db).connection()  # one_transaction's wrapper, or the session
 
 
 def level_template(root: Path, level: str, dest: Path) -> None:

@@ -20,6 +20,7 @@ from course.grading.prepare.fingerprint import split_unchanged
 from course.grading.remote.bundle import make_bundle, unpack
 from course.grading.remote.job import remote_job, store_result
 from course.grading.remote.run import grade_away
+from course.services import redis_url
 
 from .conftest import run_course
 from .test_recording import ANSWERS, _hand_in, _rows
@@ -177,12 +178,14 @@ def test_an_answer_with_unexpected_files_is_refused_and_nothing_is_written(cohor
 
 
 def test_a_pool_of_processes_stores_the_same_rows(cohort, tmp_path):
+    from course.grading.backends.rq.blobs import receive_job, send_answer
     from course.grading.backends.rq.pool import (
         CoordinatorPool,
         pool_size,
         remote_prepare,
         remote_store,
     )
+    from course.grading.backends.rq.queue import connect
 
     course, learners = cohort
     ours, theirs = _copy(course, tmp_path / "ours"), _copy(course, tmp_path / "theirs")
@@ -191,13 +194,16 @@ def test_a_pool_of_processes_stores_the_same_rows(cohort, tmp_path):
         digest, data = make_bundle(ours, LEVEL)
     bundle = unpack(data, tmp_path / digest)
     assert pool_size(3) == 0 and pool_size(16, 2) == 2
-    pool = CoordinatorPool(ours, 2, prepare=partial(remote_prepare, {LEVEL: digest}),
-                           record=remote_store)
+    url = redis_url()
+    pool = CoordinatorPool(ours, 2, prepare=partial(remote_prepare, {LEVEL: digest}, url),
+                           record=partial(remote_store, url))
     got: dict = {}
     try:
         for _learner, _level, job in pool.prepared([(x, LEVEL) for x in learners], ahead=3):
             assert isinstance(job, dict), job
-            pool.record(job, grade_away(job, bundle, "best"),
+            worker_side = receive_job(connect(url), job)  # as a worker reads it
+            answer = send_answer(connect(url), job, grade_away(worker_side, bundle, "best"))
+            pool.record(job, answer,
                         lambda r, exc: got.setdefault(r.learner, exc))
     finally:
         pool.close()

@@ -16,24 +16,26 @@ from typing import Any
 #: How long a job's files wait in Redis: beyond any queue wait and any job's time limit.
 BLOB_TTL_S = 7 * 24 * 3600
 PREFIX = "course:files:"
+_HERE = "."  # never a file's name
 
 
 def _put(connection: Any, key: str, files: dict[str, str | bytes]) -> None:
     with connection.pipeline() as pipe:
         pipe.delete(key)
-        if files:
-            pipe.hset(key, mapping={name: (data.encode() if isinstance(data, str) else data)
-                                    for name, data in files.items()})
+        # a field of its own, so that a job with no files still has its hash
+        pipe.hset(key, mapping={_HERE: b"", **{name: (data.encode() if isinstance(data, str)
+                                                      else data) for name, data in files.items()}})
         pipe.expire(key, BLOB_TTL_S)
         pipe.execute()
 
 
 def _take(connection: Any, key: str) -> dict[str, bytes]:
-    if not connection.exists(key):
+    files = {(name.decode() if isinstance(name, bytes) else name): data
+             for name, data in connection.hgetall(key).items()}
+    if files.pop(_HERE, None) is None:
         raise RuntimeError(f"the files {key} are no longer in Redis (expired, or the job was "
                            "already recorded)")
-    return {(name.decode() if isinstance(name, bytes) else name): data
-            for name, data in connection.hgetall(key).items()}
+    return files
 
 
 def send_job(connection: Any, job: dict) -> dict:

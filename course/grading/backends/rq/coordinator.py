@@ -20,7 +20,7 @@ from pathlib import Path
 
 from course.config import CourseError, grading_limits
 from course.gradebook import shared_gradebook
-from course.grading.backends.rq.blobs import drop, receive_answer, send_job
+from course.grading.backends.rq.blobs import drop
 from course.grading.backends.rq.pool import CoordinatorPool, pool_size, remote_prepare, remote_store
 from course.grading.backends.rq.queue import QUEUE_NAME, Coordinator, WorkItem, connect
 from course.grading.remote.bundle import publish
@@ -100,7 +100,8 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
                                                f"{type(exc).__name__}: {exc}")
     todo = [pair for pair in pairs if pair[1] in bundles]
     pool = CoordinatorPool(root, pool_size(len(todo), processes),
-                           prepare=partial(remote_prepare, bundles), record=remote_store)
+                           prepare=partial(remote_prepare, bundles, redis_url),
+                           record=partial(remote_store, redis_url))
 
     def items() -> Iterator[WorkItem]:
         # Longest jobs first (as local grading does): RQ hands them out in this order.
@@ -113,23 +114,15 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
                 failed(learner, level, f"could not prepare the job: {type(job).__name__}: {job}")
                 continue
             started[(learner, level)] = time.monotonic()
-            yield WorkItem(f"{level}/{learner}", task, send_job(coordinator.connection, job),
-                           timeouts[level],
+            yield WorkItem(f"{level}/{learner}", task, job, timeouts[level],
                            options=task_options if task_options is not None
                            else {"isolation": isolation})
 
     def on_result(item: WorkItem, output: dict, meta: dict) -> None:
         job = item.payload
         learner, level = job["learner"], job["level"]
-        try:
-            output = receive_answer(coordinator.connection, output)
-        except Exception as exc:  # noqa: BLE001 -- expired or missing: that item's failure
-            drop(coordinator.connection, job)
-            failed(learner, level, f"could not read the worker's answer: {exc}")
-            return
 
         def recorded(result, exc: BaseException | None) -> None:  # noqa: ANN001 -- a JobResult
-            drop(coordinator.connection, job)
             if exc is not None:
                 log.warning("recording %s %s failed", learner, level, exc_info=exc)
                 failed(learner, level, f"could not record the result: {type(exc).__name__}: {exc}")

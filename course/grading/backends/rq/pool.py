@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
+from functools import cache
 from pathlib import Path
 
 from course.grading.job import JobResult
@@ -49,18 +50,34 @@ def _start(root: str, db_url: str) -> None:
     _stack.enter_context(shared_gradebook(Path(root)))  # for this process's lifetime
 
 
-def remote_prepare(bundles: dict[str, str], root: Path, level: str, learner: str) -> dict:
-    """The remote job of (learner, level) for workers holding `bundles` (level -> digest)."""
+@cache
+def _redis(url: str):  # noqa: ANN202 -- a Redis client, one per process
+    from course.grading.backends.rq.queue import connect
+
+    return connect(url)
+
+
+def remote_prepare(bundles: dict[str, str], redis_url: str, root: Path, level: str,
+                   learner: str) -> dict:
+    """The remote job of (learner, level) for workers holding `bundles` (level -> digest), its
+    notebooks already in Redis (blobs.send_job): what comes back to the coordinator is small."""
+    from course.grading.backends.rq.blobs import send_job
     from course.grading.remote.job import remote_job
 
-    return remote_job(root, level, learner, bundles[level])
+    return send_job(_redis(redis_url), remote_job(root, level, learner, bundles[level]))
 
 
-def remote_store(root: Path, job: dict, output: dict) -> JobResult:
-    """A worker's answer to a remote job, written."""
+def remote_store(redis_url: str, root: Path, job: dict, output: dict) -> JobResult:
+    """A worker's answer to a remote job, its files read from Redis, written; the job's files
+    are removed from Redis then, whatever happened."""
+    from course.grading.backends.rq.blobs import drop, receive_answer
     from course.grading.remote.job import store_result
 
-    return store_result(root, job, output)
+    connection = _redis(redis_url)
+    try:
+        return store_result(root, job, receive_answer(connection, output))
+    finally:
+        drop(connection, job)
 
 
 Prepare = Callable[[Path, str, str], dict]
