@@ -265,8 +265,21 @@ def ceiling(course: Path, url: str, n_jobs: int, db_url: str | None = None,
     assert all(r.ok and r.score == results[0].score > 0 for r in results), \
         [r.reason for r in results if not r.ok]
     stats = coordinator.stats
+    cpu_s += stats.pool_cpu_seconds  # its processes are the fork server's children, not ours
     return Ceiling(n_jobs, wall, stats.seconds - stats.idle_seconds, cpu_s,
                    pool_size(n_jobs, processes), canned)
+
+
+def fork_server_cpu() -> float:
+    """CPU seconds of this process's multiprocessing fork server (0 if none was started)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)  # noqa: SLF001
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def real_ceilings(dest: Path, url: str, level: str, n_jobs: int, server,  # noqa: ANN001
@@ -353,6 +366,8 @@ def main() -> None:
         finally:
             if server is not None:
                 server.stop()
+        print(f"   (the fork server the recording processes come from used {fork_server_cpu():.1f} s "
+              "of CPU, once per coordinator process, not counted above)")
         source = f"real {args.course_level}" if args.course_level else "tiny fixture"
         print(f"\n4. what one coordinator can feed, at {rate:.1f} results/s ({source} ceiling)")
         print(f"   the tiny job ({job_s:.0f} s of a worker): up to {rate * job_s:6.0f} workers")

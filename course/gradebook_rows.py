@@ -24,6 +24,7 @@ from nbgrader.api import Base, Gradebook
 from nbgrader.utils import parse_utc
 from sqlalchemy import and_, bindparam, create_engine, select, text
 
+from .config import CourseError
 from .gradebook import open_gradebook, run_memo
 
 T = Base.metadata.tables
@@ -53,6 +54,8 @@ def level_template(root: Path, level: str, dest: Path) -> None:
         rows["course"] = [dict(r._mapping) for r in db.execute(select(T["course"]))]
         rows["assignment"] = [dict(r._mapping) for r in db.execute(
             select(a).where(a.c.name == level))]
+        if not rows["assignment"]:
+            raise CourseError(f"the gradebook has no level {level!r}")
         ids = [r["id"] for r in rows["assignment"]]
         rows["notebook"] = [dict(r._mapping) for r in db.execute(
             select(nb).where(nb.c.assignment_id.in_(ids)))]

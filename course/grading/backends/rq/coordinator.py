@@ -29,6 +29,10 @@ from course.notebooks import source_notebooks
 log = logging.getLogger(__name__)
 
 GRADE_TASK = "course.grading.backends.rq.tasks.grade"
+#: Jobs being prepared ahead of the queue's need: submitted early, the preparing is not queued
+#: behind the results the pool's processes are writing (a job prepared is small: its
+#: notebooks wait in Redis).
+PREPARED_AHEAD = 32
 #: Seconds RQ allows beyond the engine's own wall-clock limits before it kills a job.
 TIMEOUT_MARGIN_S = 180
 
@@ -108,7 +112,7 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
         from course.grading.backends.local import expected_seconds
 
         ordered = sorted(todo, key=lambda pair: -expected_seconds(root, *pair))
-        for learner, level, job in pool.prepared(ordered, ahead=2 * pool.processes + 2):
+        for learner, level, job in pool.prepared(ordered, ahead=PREPARED_AHEAD):
             if isinstance(job, BaseException):
                 log.warning("preparing %s %s failed", learner, level, exc_info=job)
                 failed(learner, level, f"could not prepare the job: {type(job).__name__}: {job}")
@@ -143,6 +147,7 @@ def grade_rq(root: Path, pairs: list[tuple[str, str]], redis_url: str,
                 stats = coordinator.run(items(), on_result, on_failure)
             finally:
                 pool.close()  # every result handed on is recorded before this returns
+                coordinator.stats.pool_cpu_seconds = pool.cpu_seconds
     except redis.RedisError as exc:
         raise CourseError(f"lost Redis at {redis_url} after {len(results)} of {len(pairs)} "
                           f"result(s), which are recorded; run the same command again to complete "

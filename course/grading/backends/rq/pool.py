@@ -16,6 +16,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -84,6 +86,25 @@ Prepare = Callable[[Path, str, str], dict]
 Record = Callable[[Path, dict, dict], JobResult]
 
 
+def _timed(fn: Callable, *args: object) -> tuple[int, float, object]:
+    value = fn(*args)
+    return os.getpid(), time.process_time(), value
+
+
+#: What each process needs, imported once in the fork server (nbgrader alone imports for ~2 s).
+PRELOAD = ["course.gradebook_rows", "course.grading.remote.job", "course.grading.backends.rq.blobs",
+           "course.grading.backends.rq.pool"]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Processes forked from a fork server that imported PRELOAD once per coordinator process:
+    not forked from the coordinator, whose threads and sockets (Redis, the gradebook) a fork
+    would copy, and without each process importing nbgrader again (2 s of CPU each)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 class CoordinatorPool:
     """`prepare` and `record` (picklable functions that hold the learner's lock themselves) in
     `processes` processes (0: in this process, in order)."""
@@ -92,13 +113,14 @@ class CoordinatorPool:
         self.root = Path(root)
         self.processes = processes
         self._prepare, self._record = prepare, record
+        self._cpu: dict[int, float] = {}
+        self._cpu_lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         if processes:
             from course.config import load_config
 
             url = load_config(self.root).CourseDirectory.db_url
-            # spawn: the coordinator holds threads and sockets (Redis, the gradebook) a fork would copy
-            self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+            self._pool = ProcessPoolExecutor(processes, mp_context=_context(),
                                              initializer=_start, initargs=(str(self.root), url))
 
     def prepared(self, pairs: Iterable[tuple[str, str]], ahead: int
@@ -149,13 +171,33 @@ class CoordinatorPool:
         self._submit(self._record, self.root, job, output).add_done_callback(finished)
 
     def _submit(self, fn: Callable, *args: object) -> Future:
-        """The pool's future; a failed one when the pool cannot take it (a process died)."""
+        """The pool's future (of `fn`'s value); a failed one when the pool cannot take it (a
+        process died). The process's CPU time so far comes back with each value (`cpu_seconds`)."""
+        future: Future = Future()
         try:
-            return self._pool.submit(fn, *args)
+            inner = self._pool.submit(_timed, fn, *args)
         except Exception as exc:  # BrokenProcessPool: every later job fails the same way
-            future: Future = Future()
             future.set_exception(exc)
             return future
+
+        def unwrap(done: Future) -> None:
+            exc = done.exception()
+            if exc is not None:
+                future.set_exception(exc)
+                return
+            pid, cpu, value = done.result()
+            with self._cpu_lock:
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), cpu)
+            future.set_result(value)
+
+        inner.add_done_callback(unwrap)
+        return future
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time the pool's processes used so far (since each was forked)."""
+        with self._cpu_lock:
+            return sum(self._cpu.values())
 
     def close(self) -> None:
         """Wait for every result being recorded, then stop the processes."""

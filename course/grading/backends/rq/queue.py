@@ -125,6 +125,7 @@ class Stats:
     lost_workers: set[str] = field(default_factory=set)
     seconds: float = 0.0  # wall clock of run()
     idle_seconds: float = 0.0  # of which waiting for results with nothing else to do
+    pool_cpu_seconds: float = 0.0  # CPU of the processes reading and writing jobs (grade_rq's)
 
     @property
     def busy_fraction(self) -> float:
