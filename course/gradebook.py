@@ -92,21 +92,30 @@ def gradebook_engine(url: str) -> Engine:
             options = {"poolclass": NullPool} if sqlite else {"pool_pre_ping": True}
             engine = _ENGINES[url] = create_engine(url, echo=False, future=True, **options)
             if sqlite:
-                event.listen(engine, "connect", _wal_synchronous)
+                event.listen(engine, "connect", _WalSynchronous())
         return engine
 
 
-def _wal_synchronous(dbapi_connection: Any, _record: Any) -> None:
-    """synchronous=NORMAL on a connection to a SQLite database in WAL mode: a commit is written to
-    the WAL without waiting for the disk (the checkpoints still wait). SQLite's recommended setting
-    for WAL: the database is never corrupted; a power cut may undo the last commits, which the
-    next `course grade` grades again (their grading.json is written after the commit)."""
-    cursor = dbapi_connection.cursor()
-    try:
-        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
-            cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
+class _WalSynchronous:
+    """synchronous=NORMAL on each connection to a SQLite database in WAL mode: a commit is written
+    to the WAL without waiting for the disk (the checkpoints still wait). SQLite's recommended
+    setting for WAL: the database is never corrupted; a power cut may undo the last commits,
+    which the next `course grade` grades again (their grading.json is written after the commit).
+    WAL mode is stored in the database file: once seen, it is not asked again."""
+
+    def __init__(self) -> None:
+        self.wal = False
+
+    def __call__(self, dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            if not self.wal:
+                mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+                self.wal = str(mode).lower() == "wal"
+            if self.wal:
+                cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
 
 
 def gradebook_at(url: str, course_id: str) -> Gradebook:

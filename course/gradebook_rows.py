@@ -85,19 +85,36 @@ def level_template(root: Path, level: str, dest: Path) -> None:
 
 # -- the coordinator's side: what grading keeps, before; the scores, after ----------------------
 
+def _statements() -> dict[str, Any]:
+    """The statements run for every job, built once (with bound parameters)."""
+    sa, a, g, c = (T["submitted_assignment"], T["assignment"], T["grade"], T["comment"])
+    sn, nb, cell, student = T["submitted_notebook"], T["notebook"], T["base_cell"], T["student"]
+    sub = bindparam("sub_id")
+    return {
+        "student": select(student.c.id).where(student.c.id == bindparam("learner")),
+        "submission": select(sa.c.id, sa.c.extension).join(a, a.c.id == sa.c.assignment_id)
+        .where(a.c.name == bindparam("level"), sa.c.student_id == bindparam("learner")),
+        "grades": select(g.c.id, nb.c.name, cell.c.name, g.c.manual_score, g.c.extra_credit)
+        .join(sn, sn.c.id == g.c.notebook_id).join(nb, nb.c.id == sn.c.notebook_id)
+        .join(cell, cell.c.id == g.c.cell_id).where(sn.c.assignment_id == sub),
+        "notebooks": select(sn.c.id, nb.c.name).join(nb, nb.c.id == sn.c.notebook_id)
+        .where(sn.c.assignment_id == sub),
+        "comments": select(c.c.id, nb.c.name, cell.c.name).join(sn, sn.c.id == c.c.notebook_id)
+        .join(nb, nb.c.id == sn.c.notebook_id).join(cell, cell.c.id == c.c.cell_id)
+        .where(sn.c.assignment_id == sub),
+    }
+
+
+SQL = _statements()
+
+
 def _submission_id(db: Any, level: str, learner: str) -> tuple[str, Any] | None:
-    sa, a = T["submitted_assignment"], T["assignment"]
-    row = db.execute(select(sa.c.id, sa.c.extension).join(a, a.c.id == sa.c.assignment_id)
-                     .where(a.c.name == level, sa.c.student_id == learner)).first()
+    row = db.execute(SQL["submission"], {"level": level, "learner": learner}).first()
     return (row[0], row[1]) if row else None
 
 
 def _grades_of(db: Any, sub_id: str) -> list:
-    g, sn, nb, cell = T["grade"], T["submitted_notebook"], T["notebook"], T["base_cell"]
-    return db.execute(
-        select(g.c.id, nb.c.name, cell.c.name, g.c.manual_score, g.c.extra_credit)
-        .join(sn, sn.c.id == g.c.notebook_id).join(nb, nb.c.id == sn.c.notebook_id)
-        .join(cell, cell.c.id == g.c.cell_id).where(sn.c.assignment_id == sub_id)).all()
+    return db.execute(SQL["grades"], {"sub_id": sub_id}).all()
 
 
 def prior_state(root: Path, level: str, learner: str) -> dict | None:
@@ -158,7 +175,7 @@ def store_graded(root: Path, level: str, learner: str, rows: dict, prior: dict |
         db = _session(gb)
         level_ids = _structure(db, root, level)
         student = T["student"]
-        if db.execute(select(student.c.id).where(student.c.id == learner)).first() is None:
+        if db.execute(SQL["student"], {"learner": learner}).first() is None:
             db.execute(student.insert(), {"id": learner})
         found = _submission_id(db, level, learner)
         sa, sn, g, c = (T["submitted_assignment"], T["submitted_notebook"], T["grade"],
@@ -176,14 +193,9 @@ def store_graded(root: Path, level: str, learner: str, rows: dict, prior: dict |
                 db.execute(sa.update().where(sa.c.id == sub_id), {"timestamp": stamp})
             for row_id, nb_name, gid, manual, extra in _grades_of(db, sub_id):
                 existing[(nb_name, gid)] = (row_id, manual, extra)
-            nb, cell = T["notebook"], T["base_cell"]
-            for sn_id, nb_name in db.execute(select(sn.c.id, nb.c.name).join(
-                    nb, nb.c.id == sn.c.notebook_id).where(sn.c.assignment_id == sub_id)):
+            for sn_id, nb_name in db.execute(SQL["notebooks"], {"sub_id": sub_id}):
                 sub_nbs[nb_name] = sn_id
-            for row_id, nb_name, gid in db.execute(
-                    select(c.c.id, nb.c.name, cell.c.name).join(sn, sn.c.id == c.c.notebook_id)
-                    .join(nb, nb.c.id == sn.c.notebook_id).join(cell, cell.c.id == c.c.cell_id)
-                    .where(sn.c.assignment_id == sub_id)):
+            for row_id, nb_name, gid in db.execute(SQL["comments"], {"sub_id": sub_id}):
                 comment_ids[(nb_name, gid)] = row_id
         new_nbs, new_grades, new_comments = [], [], []
         updates, comment_updates, penalties = [], [], []

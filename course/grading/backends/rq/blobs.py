@@ -20,7 +20,7 @@ _HERE = "."  # never a file's name
 
 
 def _put(connection: Any, key: str, files: dict[str, str | bytes]) -> None:
-    with connection.pipeline() as pipe:
+    with connection.pipeline(transaction=False) as pipe:
         pipe.delete(key)
         # a field of its own, so that a job with no files still has its hash
         pipe.hset(key, mapping={_HERE: b"", **{name: (data.encode() if isinstance(data, str)
