@@ -148,7 +148,7 @@ class CoordinatorPool:
                 return
             learner, level, future = queue.popleft()
             try:
-                yield learner, level, future.result()
+                yield learner, level, self._value(future)
             except Exception as exc:
                 yield learner, level, exc
 
@@ -165,33 +165,32 @@ class CoordinatorPool:
             done(result, None)
             return
         def finished(f: Future) -> None:
-            exc = f.exception()
-            done(None, exc) if exc is not None else done(f.result(), None)
+            try:
+                result = self._value(f)
+            except Exception as exc:
+                done(None, exc)
+                return
+            done(result, None)
 
         self._submit(self._record, self.root, job, output).add_done_callback(finished)
 
     def _submit(self, fn: Callable, *args: object) -> Future:
-        """The pool's future (of `fn`'s value); a failed one when the pool cannot take it (a
-        process died). The process's CPU time so far comes back with each value (`cpu_seconds`)."""
-        future: Future = Future()
+        """The pool's future of `_timed(fn, *args)` (read it with `_value`); a failed one when the
+        pool cannot take it (a process died)."""
         try:
-            inner = self._pool.submit(_timed, fn, *args)
+            return self._pool.submit(_timed, fn, *args)
         except Exception as exc:  # BrokenProcessPool: every later job fails the same way
+            future: Future = Future()
             future.set_exception(exc)
             return future
 
-        def unwrap(done: Future) -> None:
-            exc = done.exception()
-            if exc is not None:
-                future.set_exception(exc)
-                return
-            pid, cpu, value = done.result()
-            with self._cpu_lock:
-                self._cpu[pid] = max(self._cpu.get(pid, 0.0), cpu)
-            future.set_result(value)
-
-        inner.add_done_callback(unwrap)
-        return future
+    def _value(self, future: Future) -> object:
+        """`fn`'s value from a finished `_submit` future (its exception raised); the process's
+        CPU time so far, which comes with it, is kept for `cpu_seconds`."""
+        pid, cpu, value = future.result()
+        with self._cpu_lock:
+            self._cpu[pid] = max(self._cpu.get(pid, 0.0), cpu)
+        return value
 
     @property
     def cpu_seconds(self) -> float:
