@@ -345,6 +345,11 @@ def main() -> None:
             print(runs[32].line("batched (max_batch=32)"))
             print(runs[1].line("one job per item      "))
             print(f"   batching: {runs[1].wall_s / runs[32].wall_s:.1f}x the items per second")
+        from course.grading.backends.rq.pool import start_fork_server
+
+        started = time.perf_counter()
+        start_fork_server()  # once per coordinator process: timed apart from the ceilings
+        fork_server_s = time.perf_counter() - started
         print("\n3. coordinator ceiling: trivial jobs (a canned executed level), 2 workers")
         lite = ceiling(course, url, args.trivial, processes=args.processes)
         print(lite.line("tiny, SQLite      "))
@@ -366,8 +371,9 @@ def main() -> None:
         finally:
             if server is not None:
                 server.stop()
-        print(f"   (the fork server the recording processes come from used {fork_server_cpu():.1f} s "
-              "of CPU, once per coordinator process, not counted above)")
+        print(f"   (the fork server the recording processes come from started in {fork_server_s:.1f} s "
+              f"and used {fork_server_cpu():.1f} s of CPU, once per coordinator process, not "
+              "counted above)")
         source = f"real {args.course_level}" if args.course_level else "tiny fixture"
         print(f"\n4. what one coordinator can feed, at {rate:.1f} results/s ({source} ceiling)")
         print(f"   the tiny job ({job_s:.0f} s of a worker): up to {rate * job_s:6.0f} workers")

@@ -105,6 +105,15 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def start_fork_server() -> None:
+    """Start this process's fork server and wait until it forks (its imports done): what the
+    first pool of a coordinator process otherwise waits for (bench/distributed.py times pools
+    without it)."""
+    process = _context().Process(target=os.getpid)
+    process.start()
+    process.join()
+
+
 class CoordinatorPool:
     """`prepare` and `record` (picklable functions that hold the learner's lock themselves) in
     `processes` processes (0: in this process, in order)."""
