@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbgrader.api import Grade, Gradebook, MissingEntry, TaskCell
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -82,8 +82,10 @@ def gradebook_engine(url: str) -> Engine:
     a pool (a connection per session, as nbgrader's disposed engines give, and no file kept
     open), PostgreSQL with its pool and a ping before a connection is reused (a coordinator runs
     for hours). Options that need SQL on each new connection belong to a `connect` listener on
-    this engine (sqlalchemy.event.listen(engine, "connect", ...)), never to nbgrader's module:
-    a SQLite gradebook in WAL mode commits without waiting for the disk (`_wal_synchronous`).
+    this engine (sqlalchemy.event.listen(engine, "connect", ...)), never to nbgrader's module.
+    A commit waits for the disk (SQLite's and PostgreSQL's defaults): grading.json, which lets a
+    later run skip the pair, is written after it, so a power cut never leaves a skipped pair
+    whose scores the gradebook lost.
     """
     with _ENGINES_LOCK:
         engine = _ENGINES.get(url)
@@ -91,31 +93,7 @@ def gradebook_engine(url: str) -> Engine:
             sqlite = make_url(url).get_backend_name() == "sqlite"
             options = {"poolclass": NullPool} if sqlite else {"pool_pre_ping": True}
             engine = _ENGINES[url] = create_engine(url, echo=False, future=True, **options)
-            if sqlite:
-                event.listen(engine, "connect", _WalSynchronous())
         return engine
-
-
-class _WalSynchronous:
-    """synchronous=NORMAL on each connection to a SQLite database in WAL mode: a commit is written
-    to the WAL without waiting for the disk (the checkpoints still wait). SQLite's recommended
-    setting for WAL: the database is never corrupted; a power cut may undo the last commits,
-    which the next `course grade` grades again (their grading.json is written after the commit).
-    WAL mode is stored in the database file: once seen, it is not asked again."""
-
-    def __init__(self) -> None:
-        self.wal = False
-
-    def __call__(self, dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        try:
-            if not self.wal:
-                mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-                self.wal = str(mode).lower() == "wal"
-            if self.wal:
-                cursor.execute("PRAGMA synchronous=NORMAL")
-        finally:
-            cursor.close()
 
 
 def gradebook_at(url: str, course_id: str) -> Gradebook:
