@@ -50,6 +50,17 @@ def _ids(step: NbGraderPreprocessor, resources: Resources) -> None:
         step.student_id = info["student"]
 
 
+def _attach(step: NbGraderPreprocessor, resources: Resources) -> bool:
+    """Give `step` this thread's shared Gradebook and the job's ids; False outside
+    `shared_gradebook` (then the step runs as nbgrader's own)."""
+    book = shared_book(resources["nbgrader"]["db_url"])
+    if book is None:
+        return False
+    _ids(step, resources)
+    step.gradebook = book
+    return True
+
+
 def _cells(step: NbGraderPreprocessor, nb: NotebookNode, resources: Resources):  # noqa: ANN202
     """nbconvert's cell-by-cell pass (what nbgrader's preprocess runs inside its `with Gradebook`)."""
     return NbGraderPreprocessor.preprocess(step, nb, resources)
@@ -57,11 +68,8 @@ def _cells(step: NbGraderPreprocessor, nb: NotebookNode, resources: Resources): 
 
 class SharedOverwriteCells(OverwriteCells):
     def preprocess(self, nb: NotebookNode, resources: Resources) -> tuple[NotebookNode, Resources]:
-        book = shared_book(resources["nbgrader"]["db_url"])
-        if book is None:
+        if not _attach(self, resources):
             return super().preprocess(nb, resources)
-        _ids(self, resources)
-        self.gradebook = book
         nb, resources = _cells(self, nb, resources)
         if self.add_missing_cells:
             nb, resources = self.add_missing_grade_cells(nb, resources)
@@ -85,22 +93,17 @@ class SharedOverwriteKernelspec(OverwriteKernelspec):
 
 class SharedSaveAutoGrades(SaveAutoGrades):
     def preprocess(self, nb: NotebookNode, resources: Resources) -> tuple[NotebookNode, Resources]:
-        book = shared_book(resources["nbgrader"]["db_url"])
-        if book is None:
+        if not _attach(self, resources):
             return super().preprocess(nb, resources)
-        _ids(self, resources)
-        self.gradebook = book
         return _cells(self, nb, resources)
 
 
 class SharedAssignLatePenalties(AssignLatePenalties):
     def preprocess(self, nb: NotebookNode, resources: Resources) -> tuple[NotebookNode, Resources]:
-        book = shared_book(resources["nbgrader"]["db_url"])
-        if book is None:
+        if not _attach(self, resources):
             return super().preprocess(nb, resources)
-        _ids(self, resources)
         self.init_plugin()
-        self.gradebook = book
+        book = self.gradebook
         nb, resources = _cells(self, nb, resources)
         assignment = book.find_submission(self.assignment_id, self.student_id)
         notebook = book.find_submission_notebook(self.notebook_id, self.assignment_id,

@@ -1,13 +1,14 @@
-"""The coordinator's own work (preparing jobs, recording results) on several cores.
+"""The coordinator's own work (reading submissions into jobs, writing results) on several cores.
 
-Preparing a real level1 job (reading the submission, nbgrader's sanitizing steps) and recording
-its result (nbgrader's scoring steps, the gradebook transaction, the notebooks written) take
-tens of milliseconds of CPU each, almost all of it Python: in the coordinator's one thread they
-cap how many workers it can feed. `CoordinatorPool` runs both in worker processes, each with its
-own shared gradebook (one transaction per recorded job); the coordinator's thread only moves
-jobs between them and Redis. The learner lock is held in the process doing the work, as in local
-grading. SQLite (WAL) lets one process write at a time and the others wait for it; PostgreSQL
-takes the transactions side by side.
+With remote grading (course.grading.remote) the coordinator's work per job is small: the
+learner's lock, the fingerprint, reading the submission and the learner's kept values, putting
+the notebooks in Redis; then reading the worker's files back, a few SQL statements and the folder
+swap. In the coordinator's one thread it still caps how many workers it can feed, so
+`CoordinatorPool` runs both in processes forked from a fork server (the grading code imported
+once), each with its own shared gradebook and Redis connection; the coordinator's thread only
+moves small dicts between them and RQ. The learner lock is held in the process doing the work, as
+in local grading. SQLite (WAL) lets one process write at a time and the others wait for it;
+PostgreSQL takes the transactions side by side.
 """
 
 from __future__ import annotations
